@@ -1,0 +1,28 @@
+# The two commands: `make run` and `make test`. Each installs what is missing first.
+.PHONY: run test bootstrap build size dev sqlx-prepare clean
+
+run: bootstrap
+	scripts/build
+	scripts/serve
+
+test: bootstrap
+	scripts/test
+
+bootstrap:
+	scripts/bootstrap
+
+build: bootstrap
+	scripts/build
+
+size: build
+	scripts/size
+
+# For developers: rebuilds and reloads on every change (debug build).
+dev: bootstrap
+	bash -c 'source scripts/env.sh && cargo leptos watch $$LIB_CARGO_ARGS'
+
+sqlx-prepare:
+	scripts/sqlx-prepare
+
+clean:
+	rm -rf target end2end/node_modules end2end/test-results

@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Signs an administrator in: sets the session cookie and redirects to `next` (a local path)
+/// or to the applications page. Wrong email and wrong password get the same answer.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::domain::Email;
+    use crate::server::{clock::now_ms, context, repo, sessions};
+
+    context::respond(async move {
+        let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
+        if password.is_empty() {
+            return Err(AppError::field("password", "Enter your password"));
+        }
+        let state = context::state()?;
+        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        let admin = repo::admins::find_by_email(&mut conn, &email.normalized())
+            .await
+            .map_err(context::db_error)?;
+        let (admin_id, hash) = match admin {
+            Some(a) => (Some(a.id), Some(a.password_hash)),
+            None => (None, None),
+        };
+        let ok = state.hasher.verify(password, hash).await?;
+        let Some(admin_id) = admin_id.filter(|_| ok) else {
+            return Err(AppError::BadCredentials);
+        };
+
+        let (token, token_hash) = sessions::new_token();
+        let now = now_ms();
+        repo::sessions::insert(&mut conn, &token_hash, &admin_id, now, now + sessions::SESSION_LIFETIME_MS)
+            .await
+            .map_err(context::db_error)?;
+        let secure = sessions::is_https(&context::request_headers());
+        context::set_response_header(http::header::SET_COOKIE, &sessions::set_cookie(&token, secure));
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+/// Ends the current session (if any) and sends the browser to the sign-in page.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{context, repo, sessions};
+
+    context::respond(async move {
+        if let Ok(admin) = context::require_admin() {
+            let state = context::state()?;
+            let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+            repo::sessions::delete(&mut conn, &admin.token_hash)
+                .await
+                .map_err(context::db_error)?;
+        }
+        let secure = sessions::is_https(&context::request_headers());
+        context::set_response_header(http::header::SET_COOKIE, &sessions::clear_cookie(secure));
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in administrator's email.
+#[server(endpoint = "whoami")]
+pub async fn whoami() -> Result<String, AppError> {
+    use crate::server::context;
+    context::respond(async move { Ok(context::require_admin()?.email) }).await
+}
+
+/// Only same-site paths are followed after sign-in, so `?next=` cannot send anyone elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/applications".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/applications/abc")), "/applications/abc");
+        assert_eq!(safe_next(Some("//evil.example")), "/applications");
+        assert_eq!(safe_next(Some("https://evil.example")), "/applications");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/applications");
+        assert_eq!(safe_next(None), "/applications");
+    }
+}

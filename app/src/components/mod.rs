@@ -1,0 +1,4 @@
+//! Pieces of UI used on several pages.
+
+pub mod field;
+pub mod layout;

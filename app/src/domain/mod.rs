@@ -1,0 +1,14 @@
+//! Values that can only exist when valid. The browser (WASM) and the server call the very same
+//! `parse` functions, so a message seen while typing is the message the server would give.
+
+mod application_name;
+mod email;
+mod password;
+mod person_name;
+mod user_limit;
+
+pub use application_name::{ApplicationName, ApplicationNameError};
+pub use email::{Email, EmailError};
+pub use password::{Password, PasswordError};
+pub use person_name::{PersonName, PersonNameError};
+pub use user_limit::{UserLimit, UserLimitError};

@@ -1,0 +1,54 @@
+//! What a server function needs from the request it serves: the shared state, the signed-in
+//! administrator, and a way to set the HTTP status from an `AppError`.
+
+use leptos::prelude::{expect_context, use_context};
+use leptos_axum::ResponseOptions;
+use std::future::Future;
+
+use super::sessions::CurrentAdmin;
+use super::AppState;
+use crate::error::AppError;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from server function context");
+        AppError::Internal
+    })
+}
+
+/// The administrator whose session the middleware validated, or `Unauthorized`.
+pub fn require_admin() -> Result<CurrentAdmin, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentAdmin>().cloned())
+        .ok_or(AppError::Unauthorized)
+}
+
+pub fn request_headers() -> http::HeaderMap {
+    use_context::<http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default()
+}
+
+/// Runs a server function's body and, when it fails, sets the response status that the
+/// error stands for; every server function goes through here.
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(error) = &result {
+        if let Some(options) = use_context::<ResponseOptions>() {
+            options.set_status(error.status());
+        }
+    }
+    result
+}
+
+/// Logs a database failure and turns it into the opaque `Internal` error.
+pub fn db_error(error: sqlx::Error) -> AppError {
+    tracing::error!(%error, "database error");
+    AppError::Internal
+}
+
+pub fn set_response_header(name: http::HeaderName, value: &str) {
+    if let Ok(value) = http::HeaderValue::from_str(value) {
+        expect_context::<ResponseOptions>().append_header(name, value);
+    }
+}

@@ -1,0 +1,56 @@
+use sqlx::SqliteConnection;
+
+use crate::applications::Application;
+
+pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Application>, sqlx::Error> {
+    sqlx::query_as!(
+        Application,
+        r#"SELECT id AS "id!", name, user_limit AS "user_limit: u32" FROM applications
+           ORDER BY name COLLATE NOCASE, id"#
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: &str) -> Result<Option<Application>, sqlx::Error> {
+    sqlx::query_as!(
+        Application,
+        r#"SELECT id AS "id!", name, user_limit AS "user_limit: u32" FROM applications WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn insert(conn: &mut SqliteConnection, id: &str, name: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        id,
+        name,
+        now,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Renames and sets the limit in one statement; false when no such application exists.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: &str,
+    name: &str,
+    user_limit: Option<u32>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE applications SET name = ?, user_limit = ?, updated_at = ? WHERE id = ?",
+        name,
+        user_limit,
+        now,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

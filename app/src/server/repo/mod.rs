@@ -1,0 +1,6 @@
+//! SQL, one module per aggregate. Functions take a connection (or transaction) so the caller
+//! decides the transaction's scope.
+
+pub mod admins;
+pub mod applications;
+pub mod sessions;

@@ -1,0 +1,75 @@
+use app::server::{db, passwords::PasswordHasher, AppState};
+use leptos::config::get_configuration;
+use server::bootstrap::{ensure_first_admin, FirstAdmin};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+const DEFAULT_DATABASE_URL: &str = "sqlite://data/experience-users.db";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    match serve().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    let options = get_configuration(None)?.leptos_options;
+    let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+    ensure_parent_dir(&database_url)?;
+    let pool = db::connect(&database_url).await?;
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let hasher = PasswordHasher::new(cores);
+
+    let admin = ensure_first_admin(
+        &pool,
+        &hasher,
+        std::env::var("ADMIN_EMAIL").ok(),
+        std::env::var("ADMIN_PASSWORD").ok(),
+    )
+    .await?;
+    if let FirstAdmin::Created { email, generated_password } = admin {
+        println!("Created the first administrator: {email}");
+        if let Some(password) = generated_password {
+            println!("Its password (shown once, store it now): {password}");
+        }
+    }
+
+    let addr = options.site_addr;
+    let state = AppState { leptos_options: options, pool, hasher };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, server::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// `sqlite://dir/file.db` needs `dir` to exist before SQLite can create the file.
+fn ensure_parent_dir(url: &str) -> std::io::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && path != ":memory:" => std::fs::create_dir_all(dir),
+        _ => Ok(()),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,71 @@
+use app::server::sessions::{hash_token, token_from_headers, CurrentAdmin};
+use app::server::{clock::now_ms, repo, AppState};
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+/// Resolves the session cookie into a `CurrentAdmin` extension, refuses cross-site server
+/// function calls, and sends signed-out browsers from any admin page to `/login`.
+pub async fn sessions(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let is_server_fn = path.starts_with("/api/");
+
+    if is_server_fn && request.method() == Method::POST && is_cross_site(&request) {
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+
+    if let Some(token) = token_from_headers(request.headers()) {
+        match lookup(&state, &token).await {
+            Ok(Some(admin)) => {
+                request.extensions_mut().insert(admin);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+    }
+
+    let signed_in = request.extensions().get::<CurrentAdmin>().is_some();
+    if !signed_in && is_protected_page(request.method(), &path) {
+        let target = match request.uri().path_and_query() {
+            Some(pq) if path != "/" => format!("/login?next={}", urlencode(pq.as_str())),
+            _ => "/login".to_owned(),
+        };
+        return Redirect::to(&target).into_response();
+    }
+    next.run(request).await
+}
+
+async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentAdmin>, sqlx::Error> {
+    let mut conn = state.pool.acquire().await?;
+    repo::sessions::find_admin(&mut conn, &hash_token(token), now_ms()).await
+}
+
+/// Pages are everything a browser navigates to except the sign-in page and static files.
+fn is_protected_page(method: &Method, path: &str) -> bool {
+    method == Method::GET
+        && (path == "/" || path == "/applications" || path.starts_with("/applications/"))
+}
+
+/// A browser always sends `Origin` on cross-site POSTs; when present it must name this host.
+fn is_cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" || site == "same-site" {
+            return true;
+        }
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or(origin);
+    origin_host != host
+}
+
+fn urlencode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
