@@ -77,5 +77,11 @@ test("rename an application and set, then clear, its user limit", async ({ page 
   await page.reload();
   await expect(page.getByLabel("Name")).toHaveValue(renamed);
   await expect(page.getByLabel("User limit")).toHaveValue("25");
-  await expect(page.getByLabel("Application")).toContainText(renamed);
+  await expect(page.getByRole("combobox", { name: "Application" })).toContainText(renamed);
+
+  await page.getByLabel("User limit").fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved");
+  await page.reload();
+  await expect(page.getByLabel("User limit")).toHaveValue("");
 });

@@ -70,7 +70,7 @@ pub fn AdminLayout() -> impl IntoView {
         </header>
         <div class="with-sidebar">
             <Show when=move || !app_id.get().is_empty()>
-                <nav class="sidebar" aria-label="Application">
+                <nav class="sidebar" aria-label="Application sections">
                     <p class="nav-heading">"Experience"</p>
                     <A href=move || format!("/applications/{}/experience/users", app_id.get())>"Users & Groups"</A>
                     <p class="nav-heading">"Application"</p>

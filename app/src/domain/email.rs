@@ -102,9 +102,8 @@ mod tests {
         }
 
         #[test]
-        fn simple_addresses_parse(local in "[a-z0-9._%+-]{1,20}", domain in "[a-z0-9-]{1,20}\\.[a-z]{2,6}") {
+        fn simple_addresses_parse(local in "[a-z0-9._%+-]{1,20}", domain in "[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?\\.[a-z]{2,6}") {
             prop_assume!(!local.starts_with('.') && !local.ends_with('.') && !local.contains(".."));
-            prop_assume!(!domain.starts_with('-'));
             let s = format!("{local}@{domain}");
             prop_assert!(Email::parse(&s).is_ok(), "{} should parse", s);
         }
