@@ -35,11 +35,15 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("ADMIN_PASSWORD").ok(),
     )
     .await?;
-    if let FirstAdmin::Created { email, generated_password } = admin {
-        println!("Created the first administrator: {email}");
-        if let Some(password) = generated_password {
-            println!("Its password (shown once, store it now): {password}");
+    match admin {
+        FirstAdmin::Created { email, generated_password } => {
+            println!("Created the first administrator: {email}");
+            match generated_password {
+                Some(password) => println!("Its password (shown once, store it now): {password}"),
+                None => println!("Its password is the one given in ADMIN_PASSWORD."),
+            }
         }
+        FirstAdmin::Existing => println!("Administrators exist already: sign in with one of them."),
     }
 
     let addr = options.site_addr;
