@@ -27,6 +27,9 @@ pub enum AppError {
     /// Input that failed validation, field by field.
     #[error("Some fields need attention")]
     Invalid(FieldErrors),
+    /// The change collides with another one (someone else saved first, a limit was reached).
+    #[error("{0}")]
+    Conflict(String),
     #[error("Too many attempts. Try again in {0} seconds.")]
     RateLimited(u64),
     #[error("The server is busy. Try again in a moment.")]
@@ -61,6 +64,7 @@ impl AppError {
             Self::CrossOrigin => S::FORBIDDEN,
             Self::NotFound(_) => S::NOT_FOUND,
             Self::Invalid(_) => S::BAD_REQUEST,
+            Self::Conflict(_) => S::CONFLICT,
             Self::RateLimited(_) => S::TOO_MANY_REQUESTS,
             Self::Busy => S::SERVICE_UNAVAILABLE,
             Self::Internal => S::INTERNAL_SERVER_ERROR,

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Experience Users admin app, shared by the server (SSR, feature `ssr`) and the browser
 //! (hydration, feature `hydrate`).
 
@@ -18,7 +19,7 @@ use leptos_router::path;
 use applications::{ApplicationsPage, SettingsPage};
 use auth::LoginPage;
 use components::layout::AdminLayout;
-use experience::UsersPage;
+use experience::{EditUserPage, NewUserPage, UsersPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=ApplicationsPage/>
                     <Route path=path!(":app") view=ApplicationHome/>
                     <Route path=path!(":app/experience/users") view=UsersPage/>
+                    <Route path=path!(":app/experience/users/new") view=NewUserPage/>
+                    <Route path=path!(":app/experience/users/:user") view=EditUserPage/>
                     <Route path=path!(":app/settings") view=SettingsPage/>
                 </ParentRoute>
             </Routes>

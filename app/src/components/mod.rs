@@ -1,4 +1,5 @@
 //! Pieces of UI used on several pages.
 
+pub mod confirm;
 pub mod field;
 pub mod layout;

@@ -1,5 +1,5 @@
 //! Experience users and groups of one application.
 
-mod users_page;
+pub mod users;
 
-pub use users_page::UsersPage;
+pub use users::{EditUserPage, NewUserPage, UsersPage};

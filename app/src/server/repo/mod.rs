@@ -4,3 +4,4 @@
 pub mod admins;
 pub mod applications;
 pub mod sessions;
+pub mod users;

@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+
+/// A modal that asks before something destructive. Escape or "Cancel" closes it; the
+/// confirm button shows progress while `pending`.
+#[component]
+pub fn ConfirmDialog(
+    #[prop(into)] title: String,
+    #[prop(into)] message: String,
+    #[prop(into)] confirm_label: String,
+    #[prop(into)] pending: Signal<bool>,
+    on_confirm: impl Fn() + Send + Sync + 'static,
+    on_cancel: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let cancel_ref = NodeRef::<leptos::html::Button>::new();
+    // Focus starts on the harmless choice.
+    Effect::new(move |_| {
+        if let Some(button) = cancel_ref.get() {
+            let _ = button.focus();
+        }
+    });
+    let on_cancel_key = on_cancel.clone();
+    let on_cancel_backdrop = on_cancel.clone();
+    view! {
+        <div class="modal-backdrop" on:click=move |_| on_cancel_backdrop()>
+            <div
+                class="modal card"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="confirm-title"
+                on:click=|ev| ev.stop_propagation()
+                on:keydown=move |ev| if ev.key() == "Escape" { on_cancel_key() }
+            >
+                <h2 id="confirm-title">{title}</h2>
+                <p>{message}</p>
+                <div class="form-actions">
+                    <button type="button" class="danger" disabled=move || pending.get() on:click=move |_| on_confirm()>
+                        {move || if pending.get() { "Working…".to_owned() } else { confirm_label.clone() }}
+                    </button>
+                    <button type="button" node_ref=cancel_ref on:click=move |_| on_cancel()>"Cancel"</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,143 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::fields::{email_checker, FieldErrors, TextField};
+use super::{format_time, get_user, DeleteUser, UpdateUser, UserDetail};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::field::FormError;
+use crate::components::layout::use_application_id;
+use crate::error::AppError;
+
+/// Edit one user; the password changes only with "Change password?" checked.
+#[component]
+pub fn EditUserPage() -> impl IntoView {
+    let app_id = use_application_id();
+    let params = use_params_map();
+    let user_id = Memo::new(move |_| params.with(|p| p.get("user").unwrap_or_default()));
+    let user = Resource::new(move || (app_id.get(), user_id.get()), |(app, id)| get_user(app, id));
+
+    view! {
+        <Title text="Edit Experience User · Experience Users"/>
+        <section class="page">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || user.get().map(|result| match result {
+                    Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
+                    Ok(detail) => view! { <EditUserForm detail app_id=app_id.get_untracked()/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
+    let update = ServerAction::<UpdateUser>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    let errors = FieldErrors::new();
+    let server_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    // The version the next save builds on: the loaded one, then each successful save's.
+    let saved = Memo::new(move |_| update.value().get().and_then(Result::ok));
+    let version = {
+        let initial = detail.version;
+        move || saved.get().map(|d| d.version).unwrap_or(initial)
+    };
+    let change_password = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let list = format!("/applications/{app_id}/experience/users");
+    let check_email = email_checker(Signal::stored(app_id.clone()), Some(detail.id.clone()), errors.email);
+
+    let navigate = use_navigate();
+    let list_after_delete = list.clone();
+    Effect::new(move |_| {
+        if delete.value().get().is_some_and(|r| r.is_ok()) {
+            navigate(&list_after_delete, Default::default());
+        }
+    });
+    let password_updated = {
+        let initial = detail.password_updated_at;
+        move || format_time(Some(saved.get().map(|d| d.password_updated_at).unwrap_or(initial)))
+    };
+    let (app_for_delete, id_for_delete) = (app_id.clone(), detail.id.clone());
+
+    view! {
+        <header class="page-header">
+            <div>
+                <p class="muted">"Experience user"</p>
+                <h1>{detail.email.clone()}</h1>
+            </div>
+        </header>
+        <ActionForm
+            action=update
+            attr:class="card form"
+            attr:novalidate=true
+            on:submit:capture=move |ev| {
+                match UpdateUser::from_event(&ev) {
+                    Ok(d) => {
+                        let password = d.change_password.is_some().then(|| d.password.clone().unwrap_or_default());
+                        if !errors.check_all(&d.email, password.as_deref(), &d.first_name, &d.last_name) {
+                            ev.prevent_default();
+                        }
+                    }
+                    Err(_) => ev.prevent_default(),
+                }
+            }
+        >
+            <input type="hidden" name="application_id" value=app_id.clone()/>
+            <input type="hidden" name="user_id" value=detail.id.clone()/>
+            <input type="hidden" name="version" prop:value=move || version().to_string()/>
+            <TextField id="user-email" name="email" label="Email" kind="email" autocomplete="off" value=detail.email.clone()
+                error=errors.email server_error on_value=check_email/>
+            <TextField id="user-first-name" name="first_name" label="First name" value=detail.first_name.clone()
+                error=errors.first_name server_error/>
+            <TextField id="user-last-name" name="last_name" label="Last name" value=detail.last_name.clone()
+                error=errors.last_name server_error/>
+            <label class="checkbox">
+                <input type="checkbox" name="change_password"
+                    on:change=move |ev| {
+                        change_password.set(event_target_checked(&ev));
+                        errors.password.set(None);
+                    }/>
+                "Change password?"
+            </label>
+            <p class="muted small">"Password last changed " {password_updated}</p>
+            <Show when=move || change_password.get()>
+                <TextField id="user-password" name="password" label="Password" kind="password" autocomplete="new-password"
+                    error=errors.password server_error/>
+            </Show>
+            <FormError error=Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || update.pending().get()>
+                    {move || if update.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+                <A href=list.clone()>"Back to users"</A>
+                <Show when=move || saved.get().is_some()><span class="ok" role="status">"Saved"</span></Show>
+            </div>
+        </ActionForm>
+        <dl class="card facts">
+            <dt>"Created"</dt><dd>{format_time(Some(detail.created_at))}</dd>
+            <dt>"Last updated"</dt><dd>{move || format_time(Some(saved.get().map(|d| d.updated_at).unwrap_or(detail.updated_at)))}</dd>
+            <dt>"Last login"</dt><dd>{format_time(detail.last_login_at)}</dd>
+        </dl>
+        <footer class="page-footer">
+            <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
+            <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>
+        </footer>
+        <Show when=move || confirming.get()>
+            {
+                let (app, id) = (app_for_delete.clone(), id_for_delete.clone());
+                view! {
+                    <ConfirmDialog
+                        title="Delete this user?"
+                        message="The user will be deleted with their group memberships and tags, and their tokens stop working at once. This cannot be undone."
+                        confirm_label="Delete user"
+                        pending=delete.pending()
+                        on_confirm=move || { delete.dispatch(DeleteUser { application_id: app.clone(), user_id: id.clone() }); }
+                        on_cancel=move || confirming.set(false)
+                    />
+                }
+            }
+        </Show>
+    }
+}

@@ -1,0 +1,221 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{format_time, list_users, DeleteUser, ListQuery, PageAt, SortDir, SortField, UserRow, UserView, PAGE_SIZES};
+use crate::applications::get_application;
+use crate::components::confirm::ConfirmDialog;
+use crate::components::field::FormError;
+use crate::components::layout::use_application_id;
+
+/// "Users & Groups": the three list views of one application's experience users.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let app_id = use_application_id();
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
+    let delete = ServerAction::<DeleteUser>::new();
+    let application = Resource::new(move || app_id.get(), get_application);
+    let page = Resource::new(
+        move || (app_id.get(), query.get(), delete.version().get()),
+        |(app, query, _)| list_users(app, query),
+    );
+    let base = move || format!("/applications/{}/experience/users", app_id.get());
+    let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
+    let to_delete = RwSignal::new(None::<UserRow>);
+    // Close the dialog once the deletion is through.
+    Effect::new(move |_| {
+        if delete.value().get().is_some_and(|r| r.is_ok()) {
+            to_delete.set(None);
+        }
+    });
+
+    view! {
+        <Title text="Users & Groups · Experience Users"/>
+        <section class="page">
+            <header class="page-header">
+                <div>
+                    <Transition fallback=|| ()>
+                        <p class="muted">{move || application.get().and_then(Result::ok).map(|a| a.name)}</p>
+                    </Transition>
+                    <h1>"Users & Groups"</h1>
+                </div>
+                <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
+            </header>
+
+            <Transition fallback=|| ()>
+                {move || page.get().and_then(Result::ok).map(|p| {
+                    let counts = p.counts;
+                    view! {
+                        <nav class="tabs" aria-label="Views">
+                            {UserView::ALL.into_iter().map(|v| {
+                                let count = match v {
+                                    UserView::All => counts.all,
+                                    UserView::InAnyGroup => counts.in_any_group,
+                                    UserView::InNoGroup => counts.in_no_group,
+                                };
+                                let current = query.get_untracked().view == v;
+                                view! {
+                                    <a href=href(ListQuery { view: v, ..query.get_untracked().restart() })
+                                       aria-current=current.then_some("page") class="tab">
+                                        {v.label()} " " <span class="count">{count}</span>
+                                    </a>
+                                }
+                            }).collect_view()}
+                        </nav>
+                    }
+                })}
+            </Transition>
+
+            <div class="toolbar">
+                <Form method="GET" action="" attr:class="search">
+                    <input type="hidden" name="view" value=move || query.get().view.slug()/>
+                    <input type="hidden" name="sort" value=move || query.get().sort.slug()/>
+                    <input type="hidden" name="dir" value=move || query.get().dir.slug()/>
+                    <input type="hidden" name="size" value=move || query.get().size.to_string()/>
+                    <label for="user-filter" class="visually-hidden">"Filter users"</label>
+                    <input id="user-filter" type="search" name="q" placeholder="Filter by email or name (* matches anything)"
+                        prop:value=move || query.get().filter/>
+                    <button type="submit">"Filter"</button>
+                </Form>
+                <PageSizeSelect query href=move |q| href(q)/>
+            </div>
+
+            <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
+            <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
+                {move || page.get().map(|result| match result {
+                    Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
+                    Ok(p) if p.rows.is_empty() => {
+                        let q = query.get_untracked();
+                        let message = if !q.filter.is_empty() {
+                            format!("No users match \u{201c}{}\u{201d} in this view.", q.filter)
+                        } else if p.counts.all == 0 {
+                            "No experience users yet. Add the first one with \u{201c}Add Experience User\u{201d}.".to_owned()
+                        } else {
+                            format!("No users in \u{201c}{}\u{201d}.", q.view.label())
+                        };
+                        view! { <div class="empty-state"><p>{message}</p></div> }.into_any()
+                    }
+                    Ok(p) => {
+                        let q = query.get_untracked();
+                        let shown = p.rows.len();
+                        view! {
+                            <table class="users">
+                                <thead><tr>
+                                    <SortHeader field=SortField::Email query=q.clone() href=move |q| href(q)/>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Groups"</th>
+                                    <SortHeader field=SortField::LastLogin query=q.clone() href=move |q| href(q)/>
+                                    <SortHeader field=SortField::Created query=q.clone() href=move |q| href(q)/>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.rows.into_iter().map(|row| view! { <UserRowView row base=base() on_delete=move |r| to_delete.set(Some(r))/> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <nav class="pager" aria-label="Pages">
+                                <span class="muted">{format!("{shown} shown of {}", p.matching)}</span>
+                                <Pager label="First" target=p.prev.as_ref().map(|_| PageAt::First) query=q.clone() href=move |q| href(q)/>
+                                <Pager label="Previous" target=p.prev.clone() query=q.clone() href=move |q| href(q)/>
+                                <Pager label="Next" target=p.next.clone() query=q.clone() href=move |q| href(q)/>
+                                <Pager label="Last" target=p.next.as_ref().map(|_| PageAt::Last) query=q href=move |q| href(q)/>
+                            </nav>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+
+            {move || to_delete.get().map(|row| {
+                let app = app_id.get_untracked();
+                let id = row.id.clone();
+                view! {
+                    <ConfirmDialog
+                        title="Delete this user?"
+                        message=format!("{} will be deleted with their group memberships and tags. Their tokens stop working at once. This cannot be undone.", row.email)
+                        confirm_label="Delete"
+                        pending=delete.pending()
+                        on_confirm=move || { delete.dispatch(DeleteUser { application_id: app.clone(), user_id: id.clone() }); }
+                        on_cancel=move || to_delete.set(None)
+                    />
+                }
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn UserRowView(row: UserRow, base: String, on_delete: impl Fn(UserRow) + Send + Sync + 'static) -> impl IntoView {
+    let edit = format!("{base}/{}", row.id);
+    let name = format!("{} {}", row.first_name, row.last_name).trim().to_owned();
+    let groups = if row.groups.is_empty() { "—".to_owned() } else { row.groups.join(", ") };
+    let menu_label = format!("Actions for {}", row.email);
+    let for_delete = row.clone();
+    view! {
+        <tr>
+            <td><A href=edit.clone()>{row.email.clone()}</A></td>
+            <td>{name}</td>
+            <td>{groups}</td>
+            <td>{format_time(row.last_login_at)}</td>
+            <td>{format_time(Some(row.created_at))}</td>
+            <td class="row-menu">
+                <details>
+                    <summary aria-label=menu_label>"⋯"</summary>
+                    <div class="menu" role="menu">
+                        <A href=edit attr:role="menuitem">"Edit"</A>
+                        <button type="button" role="menuitem" on:click=move |_| on_delete(for_delete.clone())>"Delete"</button>
+                    </div>
+                </details>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn SortHeader(field: SortField, query: ListQuery, href: impl Fn(ListQuery) -> String + 'static) -> impl IntoView {
+    let active = query.sort == field;
+    let dir = if active { query.dir.flip() } else { SortDir::Asc };
+    let target = href(ListQuery { sort: field, dir, ..query.restart() });
+    let aria = active.then(|| if query.dir == SortDir::Asc { "ascending" } else { "descending" });
+    let arrow = match (active, query.dir) {
+        (false, _) => "",
+        (true, SortDir::Asc) => " ▲",
+        (true, SortDir::Desc) => " ▼",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a href=target>{field.label()}{arrow}</a>
+        </th>
+    }
+}
+
+#[component]
+fn Pager(
+    label: &'static str,
+    target: Option<PageAt>,
+    query: ListQuery,
+    href: impl Fn(ListQuery) -> String + 'static,
+) -> impl IntoView {
+    match target {
+        Some(at) => view! { <a class="button" href=href(ListQuery { at, ..query })>{label}</a> }.into_any(),
+        None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
+    }
+}
+
+#[component]
+fn PageSizeSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send + Sync + 'static) -> impl IntoView {
+    let navigate = use_navigate();
+    view! {
+        <label class="inline-label">
+            "Per page "
+            <select on:change=move |ev| {
+                let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
+                navigate(&href(ListQuery { size, ..query.get_untracked().restart() }), Default::default());
+            }>
+                {PAGE_SIZES.into_iter().map(|n| view! {
+                    <option value=n.to_string() selected=move || query.get().size == n>{n}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,18 @@
+//! Experience users: the three list views, add, edit, delete.
+
+mod api;
+mod edit_page;
+mod fields;
+mod form;
+mod list_page;
+mod model;
+mod new_page;
+mod query;
+
+pub use api::*;
+pub use edit_page::EditUserPage;
+pub use form::{validate_user, ValidUser};
+pub use list_page::UsersPage;
+pub use model::*;
+pub use new_page::NewUserPage;
+pub use query::*;

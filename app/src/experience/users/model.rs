@@ -1,0 +1,66 @@
+use serde::{Deserialize, Serialize};
+
+/// One row of the users list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub groups: Vec<String>,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// How many users each view holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewCounts {
+    pub all: i64,
+    pub in_any_group: i64,
+    pub in_no_group: i64,
+}
+
+/// One page of a list view, with links to its neighbours (absent at either end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub rows: Vec<UserRow>,
+    pub counts: ViewCounts,
+    /// Users in this view that match the text filter.
+    pub matching: i64,
+    pub prev: Option<super::PageAt>,
+    pub next: Option<super::PageAt>,
+}
+
+/// Everything the edit page shows. `version` comes back with the save to detect conflicts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub password_updated_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+/// A millisecond timestamp as `2026-11-27 10:06 UTC`; `None` as "Never".
+pub fn format_time(ms: Option<i64>) -> String {
+    let Some(ms) = ms else { return "Never".into() };
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_times() {
+        assert_eq!(super::format_time(Some(0)), "1970-01-01 00:00 UTC");
+        assert_eq!(super::format_time(Some(1_795_000_000_000)), "2026-11-18 09:46 UTC");
+        assert_eq!(super::format_time(None), "Never");
+    }
+}

@@ -1,0 +1,207 @@
+import { expect, Page, test } from "@playwright/test";
+import { hydrated, signIn, unique } from "./helpers";
+
+/** A fresh application, so every test owns its data; returns the users page URL. */
+async function newApplication(page: Page): Promise<string> {
+  await signIn(page);
+  await page.getByRole("button", { name: "New application" }).click();
+  await page.getByLabel("Name").fill(unique("Users test"));
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/experience\/users$/);
+  await hydrated(page);
+  return page.url();
+}
+
+async function addUser(page: Page, usersUrl: string, email: string, first = "", last = "") {
+  await page.goto(usersUrl);
+  await hydrated(page);
+  await page.getByRole("link", { name: "Add Experience User" }).click();
+  await expect(page.getByRole("heading", { name: "Add Experience User" })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-good-password");
+  await page.getByLabel("First name").fill(first);
+  await page.getByLabel("Last name").fill(last);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/experience\/users$/);
+  await expect(page.getByRole("link", { name: email })).toBeVisible();
+}
+
+test("add a user and see them in the list with the counts", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  await expect(page.getByText("No experience users yet")).toBeVisible();
+  await addUser(page, usersUrl, "ann@example.com", "Ann", "Lee");
+  const row = page.getByRole("row").filter({ hasText: "ann@example.com" });
+  await expect(row).toContainText("Ann Lee");
+  await expect(page.getByRole("link", { name: /All users\s+1/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /In any group\s+0/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /In no group\s+1/ })).toBeVisible();
+});
+
+test("bad inputs show their errors before submit", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  await addUser(page, usersUrl, "taken@example.com");
+  await page.getByRole("link", { name: "Add Experience User" }).click();
+  await hydrated(page);
+  const requests: string[] = [];
+  page.on("request", (r) => { if (r.url().includes("/api/users/create")) requests.push(r.url()); });
+
+  await page.getByLabel("Email").fill("not-an-email");
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await page.getByLabel("Password").fill("1234567");
+  await expect(page.getByText("Password must be at least 8 characters (this one has 7)")).toBeVisible();
+  await page.getByLabel("First name").fill("x".repeat(1025));
+  await expect(page.getByText("First name: Must be at most 1024 characters (this one has 1025)")).toBeVisible();
+  await page.getByLabel("Email").fill("TAKEN@Example.com");
+  await expect(page.getByText("A user with this email already exists in this application")).toBeVisible();
+
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Password must be at least 8 characters (this one has 7)")).toBeVisible();
+  expect(requests).toEqual([]);
+  // Nothing typed was lost.
+  await expect(page.getByLabel("Email")).toHaveValue("TAKEN@Example.com");
+  await expect(page.getByLabel("First name")).toHaveValue("x".repeat(1025));
+});
+
+test("the server refuses the same bad inputs with the same messages", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  await addUser(page, usersUrl, "taken@example.com");
+  const create = (form: Record<string, string>) =>
+    page.request.post("/api/users/create", {
+      form: { application_id: applicationId, email: "ok@example.com", password: "a-good-password", first_name: "", last_name: "", ...form },
+      headers: { Accept: "application/json" },
+    });
+  for (const [form, message] of [
+    [{ email: "not-an-email" }, "Enter a valid email address"],
+    [{ password: "1234567" }, "Password must be at least 8 characters (this one has 7)"],
+    [{ email: "TAKEN@example.COM" }, "A user with this email already exists in this application"],
+    [{ first_name: "x".repeat(1025) }, "First name: Must be at most 1024 characters (this one has 1025)"],
+  ] as const) {
+    const answer = await create(form);
+    expect(answer.status()).toBe(400);
+    expect(await answer.text()).toContain(message);
+  }
+});
+
+test("edit without and with a new password; delete from the edit page", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  await addUser(page, usersUrl, "bob@example.com", "Bob");
+  await page.getByRole("link", { name: "bob@example.com" }).click();
+  await hydrated(page);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveCount(0);
+  await page.getByLabel("Last name").fill("Builder");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved");
+
+  await page.getByLabel("Change password?").check();
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Password must be at least 8 characters (this one has 5)")).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill("a-new-long-password");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved");
+  await page.reload();
+  await expect(page.getByLabel("Last name")).toHaveValue("Builder");
+
+  await hydrated(page);
+  await page.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Delete this user?");
+  await dialog.getByRole("button", { name: "Delete user" }).click();
+  await expect(page).toHaveURL(/\/experience\/users$/);
+  await expect(page.getByRole("link", { name: "bob@example.com" })).toHaveCount(0);
+  // The email is free again.
+  await addUser(page, usersUrl, "bob@example.com");
+});
+
+test("a stale edit from a second tab is refused and nothing is overwritten", async ({ page, context }) => {
+  const usersUrl = await newApplication(page);
+  await addUser(page, usersUrl, "carol@example.com", "Carol");
+  await page.getByRole("link", { name: "carol@example.com" }).click();
+  await hydrated(page);
+  const editUrl = page.url();
+
+  const second = await context.newPage();
+  await second.goto(editUrl);
+  await hydrated(second);
+  await second.getByLabel("First name").fill("Caroline");
+  await second.getByRole("button", { name: "Save" }).click();
+  await expect(second.getByRole("status")).toHaveText("Saved");
+
+  await page.getByLabel("First name").fill("Carrie");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText(/Someone else saved this user/)).toBeVisible();
+  await expect(page.getByLabel("First name")).toHaveValue("Carrie");
+  await page.reload();
+  await expect(page.getByLabel("First name")).toHaveValue("Caroline");
+});
+
+test("delete from the row menu after confirming", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  await addUser(page, usersUrl, "dave@example.com");
+  await addUser(page, usersUrl, "erin@example.com");
+  await page.getByLabel("Actions for dave@example.com").click();
+  await page.getByRole("menuitem", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("dave@example.com");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("link", { name: "dave@example.com" })).toBeVisible();
+
+  await page.getByRole("menuitem", { name: "Delete" }).first().click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("link", { name: "dave@example.com" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "erin@example.com" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /All users\s+1/ })).toBeVisible();
+});
+
+test("filter, sort and paging live in the URL and survive a reload", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  // 30 users straight through the server function, to have more than one page.
+  for (let i = 0; i < 30; i++) {
+    const n = String(i).padStart(2, "0");
+    const answer = await page.request.post("/api/users/create", {
+      form: { application_id: applicationId, email: `user${n}@example.com`, password: "a-good-password", first_name: `First${n}`, last_name: i % 2 ? "Odd" : "Even" },
+      headers: { Accept: "application/json" },
+    });
+    expect(answer.ok()).toBeTruthy();
+  }
+  await page.goto(usersUrl);
+  await hydrated(page);
+  await expect(page.getByText("25 shown of 30")).toBeVisible();
+  await page.getByRole("link", { name: "Next" }).click();
+  await expect(page.getByText("5 shown of 30")).toBeVisible();
+  await expect(page.getByRole("link", { name: "user29@example.com" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("5 shown of 30")).toBeVisible();
+  await page.getByRole("link", { name: "Previous" }).click();
+  await expect(page.getByRole("link", { name: "user00@example.com" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Email" }).click();
+  await expect(page).toHaveURL(/dir=desc/);
+  await expect(page.getByRole("row").nth(1)).toContainText("user29@example.com");
+  await page.reload();
+  await expect(page.getByRole("row").nth(1)).toContainText("user29@example.com");
+
+  await page.getByLabel("Filter users").fill("user1*");
+  await page.getByLabel("Filter users").press("Enter");
+  await expect(page).toHaveURL(/q=user1/);
+  await expect(page.getByText("10 shown of 10")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("10 shown of 10")).toBeVisible();
+  await expect(page.getByRole("row").nth(1)).toContainText("user19@example.com");
+});
+
+test("the three views and their counts", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  await addUser(page, usersUrl, "solo@example.com");
+  await page.getByRole("link", { name: /In any group/ }).click();
+  await expect(page).toHaveURL(/view=grouped/);
+  await expect(page.getByText("No users in \u201cIn any group\u201d.")).toBeVisible();
+  await page.getByRole("link", { name: /In no group/ }).click();
+  await expect(page.getByRole("link", { name: "solo@example.com" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("link", { name: "solo@example.com" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /In no group\s+1/ })).toHaveAttribute("aria-current", "page");
+});
