@@ -71,6 +71,7 @@ async fn unknown_application_is_not_found() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{id}");
     }
     let page = app.get("/applications/0123456789abcdef01234567/settings", Some(&cookie)).await;
-    assert_eq!(page.status, StatusCode::OK, "the page renders and shows the error");
+    // The page streams; whether the 404 reaches the status line depends on when the lookup ends.
+    assert!(matches!(page.status, StatusCode::OK | StatusCode::NOT_FOUND), "{}", page.status);
     assert!(page.body.contains("was not found"), "{}", page.body);
 }

@@ -60,7 +60,7 @@ mod tests {
     #[test]
     fn formats_times() {
         assert_eq!(super::format_time(Some(0)), "1970-01-01 00:00 UTC");
-        assert_eq!(super::format_time(Some(1_795_000_000_000)), "2026-11-18 09:46 UTC");
+        assert_eq!(super::format_time(Some(1_795_000_000_000)), "2026-11-18 11:06 UTC");
         assert_eq!(super::format_time(None), "Never");
     }
 }

@@ -1,0 +1,357 @@
+mod common;
+
+use app::experience::users::{ListQuery, PageAt, SortDir, SortField, UserView};
+use common::{spawn_app, TestApp};
+use http::StatusCode;
+use std::sync::Arc;
+
+async fn new_app(app: &TestApp, cookie: &str) -> String {
+    let created = app.call("applications/create", &[("name", "Farm")], Some(cookie)).await;
+    serde_json::from_str(&created.body).unwrap()
+}
+
+async fn create(app: &TestApp, cookie: &str, app_id: &str, email: &str) -> common::Answer {
+    app.call(
+        "users/create",
+        &[
+            ("application_id", app_id),
+            ("email", email),
+            ("password", "a-good-password"),
+            ("first_name", "Ann"),
+            ("last_name", "Lee"),
+        ],
+        Some(cookie),
+    )
+    .await
+}
+
+async fn counts(app: &TestApp, app_id: &str) -> (i64, i64) {
+    sqlx::query_as("SELECT user_count, grouped_user_count FROM applications WHERE id = ?")
+        .bind(app_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn create_validates_every_field_with_the_shared_messages() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let long = "x".repeat(1025);
+    let long_email = format!("{}@example.com", "a".repeat(1013));
+    for (field, value, message) in [
+        ("email", "not-an-email", "Enter a valid email address"),
+        ("email", long_email.as_str(), "Email must be at most 1024 characters (this one has 1025)"),
+        ("password", "1234567", "Password must be at least 8 characters (this one has 7)"),
+        ("first_name", long.as_str(), "First name: Must be at most 1024 characters (this one has 1025)"),
+        ("last_name", long.as_str(), "Last name: Must be at most 1024 characters (this one has 1025)"),
+    ] {
+        let mut form = vec![
+            ("application_id", app_id.as_str()),
+            ("email", "ok@example.com"),
+            ("password", "a-good-password"),
+            ("first_name", ""),
+            ("last_name", ""),
+        ];
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let answer = app.call("users/create", &form, Some(&cookie)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{field}");
+        assert!(answer.body.contains(message), "{field}: {}", answer.body);
+    }
+    assert_eq!(counts(&app, &app_id).await, (0, 0));
+}
+
+#[tokio::test]
+async fn email_is_unique_per_application_in_any_letter_case() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let first = new_app(&app, &cookie).await;
+    let second = new_app(&app, &cookie).await;
+    assert!(create(&app, &cookie, &first, "Ann@Example.com").await.status.is_success());
+    let dup = create(&app, &cookie, &first, "aNN@example.COM").await;
+    assert_eq!(dup.status, StatusCode::BAD_REQUEST);
+    assert!(dup.body.contains("already exists"), "{}", dup.body);
+    assert!(create(&app, &cookie, &second, "ann@example.com").await.status.is_success());
+    assert_eq!(counts(&app, &first).await.0, 1);
+    assert_eq!(counts(&app, &second).await.0, 1);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_creations_of_one_email_make_exactly_one_user() {
+    let app = Arc::new(spawn_app().await);
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (app, cookie, app_id) = (app.clone(), cookie.clone(), app_id.clone());
+            let email = if i % 2 == 0 { "race@example.com" } else { "RACE@example.com" };
+            tokio::spawn(async move { create(&app, &cookie, &app_id, email).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| s.is_success()).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| s.is_success() || *s == StatusCode::BAD_REQUEST), "{statuses:?}");
+    assert_eq!(counts(&app, &app_id).await.0, 1);
+}
+
+#[tokio::test]
+async fn the_user_limit_holds_under_concurrency() {
+    let app = Arc::new(spawn_app().await);
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    app.call("applications/update", &[("id", &app_id), ("name", "Farm"), ("user_limit", "5")], Some(&cookie))
+        .await;
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let (app, cookie, app_id) = (app.clone(), cookie.clone(), app_id.clone());
+            tokio::spawn(async move { create(&app, &cookie, &app_id, &format!("u{i}@example.com")).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        let answer = t.await.unwrap();
+        if answer.status.is_success() {
+            ok += 1;
+        } else {
+            assert_eq!(answer.status, StatusCode::CONFLICT);
+            assert!(answer.body.contains("reached its limit of 5 users"), "{}", answer.body);
+        }
+    }
+    assert_eq!(ok, 5);
+    assert_eq!(counts(&app, &app_id).await.0, 5);
+}
+
+async fn get_user(app: &TestApp, cookie: &str, app_id: &str, id: &str) -> serde_json::Value {
+    let answer = app.call("users/get", &[("application_id", app_id), ("user_id", id)], Some(cookie)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+async fn password_hash(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("SELECT password_hash FROM experience_users WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn edits_keep_the_password_unless_asked_and_refuse_stale_versions() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let id: String = serde_json::from_str(&create(&app, &cookie, &app_id, "bob@example.com").await.body).unwrap();
+    let before = get_user(&app, &cookie, &app_id, &id).await;
+    let hash_before = password_hash(&app, &id).await;
+    let update = |version: String, last: &'static str, change: Option<&'static str>| {
+        let mut form = vec![
+            ("application_id".to_owned(), app_id.clone()),
+            ("user_id".to_owned(), id.clone()),
+            ("version".to_owned(), version),
+            ("email".to_owned(), "bob@example.com".to_owned()),
+            ("first_name".to_owned(), "Bob".to_owned()),
+            ("last_name".to_owned(), last.to_owned()),
+        ];
+        if let Some(p) = change {
+            form.push(("change_password".into(), "on".into()));
+            form.push(("password".into(), p.into()));
+        }
+        form
+    };
+    let send = |form: Vec<(String, String)>| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call("users/update", &pairs, Some(&cookie)).await
+        }
+    };
+
+    let v1 = before["version"].to_string();
+    let saved = send(update(v1.clone(), "Builder", None)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(password_hash(&app, &id).await, hash_before, "password untouched");
+    let after = get_user(&app, &cookie, &app_id, &id).await;
+    assert_eq!(after["last_name"], "Builder");
+    assert_eq!(after["password_updated_at"], before["password_updated_at"]);
+
+    // A second administrator still holding version 1 is refused; nothing is overwritten.
+    let stale = send(update(v1, "Overwritten", None)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("Someone else saved this user"), "{}", stale.body);
+    assert_eq!(get_user(&app, &cookie, &app_id, &id).await["last_name"], "Builder");
+
+    let v2 = after["version"].to_string();
+    let short = send(update(v2.clone(), "Builder", Some("short"))).await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.body.contains("at least 8 characters"), "{}", short.body);
+
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let changed = send(update(v2, "Builder", Some("a-brand-new-password"))).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    assert_ne!(password_hash(&app, &id).await, hash_before);
+    let last = get_user(&app, &cookie, &app_id, &id).await;
+    assert!(last["password_updated_at"].as_i64() > before["password_updated_at"].as_i64());
+}
+
+#[tokio::test]
+async fn delete_takes_memberships_and_tags_and_frees_the_email() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let id: String = serde_json::from_str(&create(&app, &cookie, &app_id, "gone@example.com").await.body).unwrap();
+    sqlx::query("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaa', ?, 'Crew', 0, 0)")
+        .bind(&app_id).execute(&app.pool).await.unwrap();
+    sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaa', ?)")
+        .bind(&id).execute(&app.pool).await.unwrap();
+    sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) VALUES (?, 'k', 'v')")
+        .bind(&id).execute(&app.pool).await.unwrap();
+    assert_eq!(counts(&app, &app_id).await, (1, 1));
+
+    let deleted = app.call("users/delete", &[("application_id", &app_id), ("user_id", &id)], Some(&cookie)).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    for table in ["experience_group_members", "experience_user_tags"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&app.pool).await.unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    assert_eq!(counts(&app, &app_id).await, (0, 0));
+    let again = app.call("users/delete", &[("application_id", &app_id), ("user_id", &id)], Some(&cookie)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(create(&app, &cookie, &app_id, "GONE@example.com").await.status.is_success());
+}
+
+#[tokio::test]
+async fn users_of_one_application_are_not_reachable_through_another() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let a = new_app(&app, &cookie).await;
+    let b = new_app(&app, &cookie).await;
+    let id: String = serde_json::from_str(&create(&app, &cookie, &a, "mine@example.com").await.body).unwrap();
+    let get = app.call("users/get", &[("application_id", &b), ("user_id", &id)], Some(&cookie)).await;
+    assert_eq!(get.status, StatusCode::NOT_FOUND);
+    let del = app.call("users/delete", &[("application_id", &b), ("user_id", &id)], Some(&cookie)).await;
+    assert_eq!(del.status, StatusCode::NOT_FOUND);
+    assert_eq!(counts(&app, &a).await.0, 1);
+}
+
+#[tokio::test]
+async fn user_functions_require_a_session() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    for endpoint in ["users/get", "users/create", "users/delete", "users/email-taken"] {
+        let answer = app
+            .call(endpoint, &[("application_id", &app_id), ("user_id", "x"), ("email", "a@b.co"), ("password", "a-good-password"), ("first_name", ""), ("last_name", "")], None)
+            .await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    assert_eq!(counts(&app, &app_id).await.0, 0);
+}
+
+/// Walks every view × sort × direction page by page, forwards from the first page and
+/// backwards from the last, and compares with the order computed here.
+#[tokio::test]
+async fn keyset_pages_cover_every_view_and_sort_exactly() {
+    use app::server::repo::users::{insert, list, NewUser};
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    sqlx::query("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', ?, 'G', 0, 0)")
+        .bind(&app_id).execute(&app.pool).await.unwrap();
+
+    struct Ref { id: String, email: String, first: String, last: String, created: i64, login: i64, updated: i64, grouped: bool }
+    let mut reference = Vec::new();
+    let mut conn = app.pool.acquire().await.unwrap();
+    for i in 0..37i64 {
+        let id = format!("{:024x}", 1000 + (i * 7919) % 37);
+        let email = format!("user{:02}@example.com", (i * 13) % 37);
+        // Repeated names and times, so ties are broken by id.
+        let first = ["ann", "Bob", "cara", "ANN", ""][(i % 5) as usize].to_owned();
+        let last = format!("L{}", i % 3);
+        let created = 1_000 + (i % 4);
+        insert(&mut conn, &NewUser { id: &id, application_id: &app_id, email: &email, email_normalized: &email,
+            password_hash: "x", first_name: &first, last_name: &last, now: created }).await.unwrap();
+        let login = if i % 6 == 0 { 0 } else { 5_000 + i % 5 };
+        let updated = 9_000 - i % 7;
+        sqlx::query("UPDATE experience_users SET last_login_at = ?, updated_at = ? WHERE id = ?")
+            .bind(login).bind(updated).bind(&id).execute(&mut *conn).await.unwrap();
+        let grouped = i % 3 == 0;
+        if grouped {
+            sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', ?)")
+                .bind(&id).execute(&mut *conn).await.unwrap();
+        }
+        reference.push(Ref { id, email, first, last, created, login, updated, grouped });
+    }
+
+    for view in UserView::ALL {
+        for sort in SortField::ALL {
+            for dir in [SortDir::Asc, SortDir::Desc] {
+                let mut expected: Vec<&Ref> = reference.iter().filter(|r| match view {
+                    UserView::All => true,
+                    UserView::InAnyGroup => r.grouped,
+                    UserView::InNoGroup => !r.grouped,
+                }).collect();
+                expected.sort_by(|a, b| {
+                    let key = |r: &Ref| match sort {
+                        SortField::Email => (r.email.clone(), 0),
+                        SortField::FirstName => (r.first.to_ascii_lowercase(), 0),
+                        SortField::LastName => (r.last.to_ascii_lowercase(), 0),
+                        SortField::Created => (String::new(), r.created),
+                        SortField::LastLogin => (String::new(), r.login),
+                        SortField::LastUpdated => (String::new(), r.updated),
+                    };
+                    (key(a), &a.id).cmp(&(key(b), &b.id))
+                });
+                if dir == SortDir::Desc {
+                    expected.reverse();
+                }
+                let expected: Vec<String> = expected.iter().map(|r| r.id.clone()).collect();
+                let base = ListQuery { view, sort, dir, size: 5, ..Default::default() };
+
+                let mut forward = Vec::new();
+                let mut at = PageAt::First;
+                loop {
+                    let (rows, _, next) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+                    forward.extend(rows.into_iter().map(|r| r.id));
+                    match next { Some(n) => at = n, None => break }
+                }
+                assert_eq!(forward, expected, "{view:?} {sort:?} {dir:?} forwards");
+
+                let mut backward = Vec::new();
+                let mut at = PageAt::Last;
+                loop {
+                    let (rows, prev, _) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+                    backward.splice(0..0, rows.into_iter().map(|r| r.id));
+                    match prev { Some(p) => at = p, None => break }
+                }
+                assert_eq!(backward, expected, "{view:?} {sort:?} {dir:?} backwards");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_text_filter_matches_globs_on_email_and_names() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    for email in ["ann@farm.io", "bob@farm.io", "ann.b@mill.io", "zed_100%@mill.io"] {
+        let form = [("application_id", app_id.as_str()), ("email", email), ("password", "a-good-password"),
+            ("first_name", "Kim"), ("last_name", "Lee")];
+        assert!(app.call("users/create", &form, Some(&cookie)).await.status.is_success());
+    }
+    let mut conn = app.pool.acquire().await.unwrap();
+    let counts = app::server::repo::users::counts(&mut conn, &app_id).await.unwrap().unwrap();
+    for (filter, expected) in [("ann", 2), ("*@farm.io", 2), ("ANN*", 2), ("100%", 1), ("lee", 4), ("nobody", 0), ("KIM", 4), ("*_100*", 1), ("z*", 1)] {
+        let q = ListQuery { filter: filter.into(), size: 25, ..Default::default() };
+        let (rows, _, _) = app::server::repo::users::list(&mut conn, &app_id, &q).await.unwrap();
+        let matching = app::server::repo::users::count_matching(&mut conn, &app_id, &q, &counts).await.unwrap();
+        assert_eq!(rows.len(), expected, "{filter}");
+        assert_eq!(matching, expected as i64, "{filter}");
+    }
+}
