@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users
 
 run: bootstrap
 	scripts/build
@@ -26,3 +26,8 @@ sqlx-prepare:
 
 clean:
 	rm -rf target end2end/node_modules end2end/test-results
+
+# Seeds USERS experience users (default 10^6) and prints p50/p95 of every list query.
+USERS ?= 1000000
+bench-users: bootstrap
+	bash -c 'source scripts/env.sh && "$$CARGO" run --release -p server --bin bench-users -- --users $(USERS)'
