@@ -184,13 +184,21 @@ test("filter, sort and paging live in the URL and survive a reload", async ({ pa
   await page.reload();
   await expect(page.getByRole("row").nth(1)).toContainText("user29@example.com");
 
+  await page.getByLabel("Sort by").selectOption({ label: "Last name ↓" });
+  await expect(page).toHaveURL(/sort=lastName&dir=desc/);
+  await expect(page.getByRole("row").nth(1)).toContainText("Odd");
+  await page.reload();
+  await expect(page.getByLabel("Sort by")).toHaveValue("lastName:desc");
+
   await page.getByLabel("Filter users").fill("user1*");
   await page.getByLabel("Filter users").press("Enter");
   await expect(page).toHaveURL(/q=user1/);
   await expect(page.getByText("10 shown of 10")).toBeVisible();
   await page.reload();
   await expect(page.getByText("10 shown of 10")).toBeVisible();
-  await expect(page.getByRole("row").nth(1)).toContainText("user19@example.com");
+  // Odd last names first (descending), then by id.
+  await expect(page.getByRole("row").nth(1)).toContainText("Odd");
+  await expect(page.getByRole("row").nth(10)).toContainText("Even");
 });
 
 test("the three views and their counts", async ({ page }) => {

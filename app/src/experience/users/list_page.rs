@@ -79,6 +79,7 @@ pub fn UsersPage() -> impl IntoView {
                         prop:value=move || query.get().filter/>
                     <button type="submit">"Filter"</button>
                 </Form>
+                <SortSelect query href=move |q| href(q)/>
                 <PageSizeSelect query href=move |q| href(q)/>
             </div>
 
@@ -199,6 +200,35 @@ fn Pager(
     match target {
         Some(at) => view! { <a class="button" href=href(ListQuery { at, ..query })>{label}</a> }.into_any(),
         None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
+    }
+}
+
+/// Every sort, both directions, for the columns that have no header link of their own.
+#[component]
+fn SortSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send + Sync + 'static) -> impl IntoView {
+    let navigate = use_navigate();
+    let options = SortField::ALL
+        .into_iter()
+        .flat_map(|f| [(f, SortDir::Asc), (f, SortDir::Desc)])
+        .map(|(f, d)| {
+            let value = format!("{}:{}", f.slug(), d.slug());
+            let text = format!("{} {}", f.label(), if d == SortDir::Asc { "↑" } else { "↓" });
+            view! { <option value=value selected=move || { let q = query.get(); q.sort == f && q.dir == d }>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label class="inline-label">
+            "Sort by "
+            <select on:change=move |ev| {
+                let value = event_target_value(&ev);
+                let (field, dir) = value.split_once(':').unwrap_or_default();
+                let sort = SortField::from_slug(field).unwrap_or_default();
+                let dir = if dir == "desc" { SortDir::Desc } else { SortDir::Asc };
+                navigate(&href(ListQuery { sort, dir, ..query.get_untracked().restart() }), Default::default());
+            }>
+                {options}
+            </select>
+        </label>
     }
 }
 
