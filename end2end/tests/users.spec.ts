@@ -148,7 +148,8 @@ test("delete from the row menu after confirming", async ({ page }) => {
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("link", { name: "dave@example.com" })).toBeVisible();
 
-  await page.getByRole("menuitem", { name: "Delete" }).first().click();
+  await page.getByLabel("Actions for dave@example.com").click();
+  await page.getByRole("menuitem", { name: "Delete" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
   await expect(page.getByRole("link", { name: "dave@example.com" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "erin@example.com" })).toBeVisible();

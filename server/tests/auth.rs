@@ -139,3 +139,18 @@ async fn first_admin_is_created_once_with_a_generated_password() {
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM admins").fetch_one(&pool).await.unwrap();
     assert!(hasher.verify(password, Some(hash)).await.unwrap());
 }
+
+#[tokio::test]
+async fn expired_sessions_are_refused_and_swept_at_the_next_sign_in() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    sqlx::query("UPDATE admin_sessions SET expires_at = 1").execute(&app.pool).await.unwrap();
+    assert_eq!(app.get("/applications", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.call("whoami", &[], Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
+    app.sign_in().await;
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM admin_sessions WHERE expires_at = 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -30,6 +30,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
         let (token, token_hash) = sessions::new_token();
         let now = now_ms();
+        // Sweeping here keeps the table small without a background task.
+        repo::sessions::delete_expired(&mut conn, now).await.map_err(context::db_error)?;
         repo::sessions::insert(&mut conn, &token_hash, &admin_id, now, now + sessions::SESSION_LIFETIME_MS)
             .await
             .map_err(context::db_error)?;

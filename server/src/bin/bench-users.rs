@@ -176,14 +176,7 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
 
 /// The id of the row halfway through the view: a cursor deep in the list (found once, unmeasured).
 async fn middle_cursor(conn: &mut SqliteConnection, query: &ListQuery) -> Result<PageAt, sqlx::Error> {
-    let column = match query.sort {
-        SortField::Email => "email_normalized",
-        SortField::FirstName => "first_name",
-        SortField::LastName => "last_name",
-        SortField::Created => "created_at",
-        SortField::LastLogin => "last_login_at",
-        SortField::LastUpdated => "updated_at",
-    };
+    let column = repo::users::sort_column(query.sort);
     let scope = match query.view {
         UserView::All => "",
         UserView::InAnyGroup => " AND in_group = 1",

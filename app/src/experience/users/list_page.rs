@@ -152,6 +152,7 @@ fn UserRowView(row: UserRow, base: String, on_delete: impl Fn(UserRow) + Send + 
     let groups = if row.groups.is_empty() { "—".to_owned() } else { row.groups.join(", ") };
     let menu_label = format!("Actions for {}", row.email);
     let for_delete = row.clone();
+    let menu = NodeRef::<leptos::html::Details>::new();
     view! {
         <tr>
             <td><A href=edit.clone()>{row.email.clone()}</A></td>
@@ -160,11 +161,17 @@ fn UserRowView(row: UserRow, base: String, on_delete: impl Fn(UserRow) + Send + 
             <td>{format_time(row.last_login_at)}</td>
             <td>{format_time(Some(row.created_at))}</td>
             <td class="row-menu">
-                <details>
+                <details node_ref=menu>
                     <summary aria-label=menu_label>"⋯"</summary>
                     <div class="menu" role="menu">
                         <A href=edit attr:role="menuitem">"Edit"</A>
-                        <button type="button" role="menuitem" on:click=move |_| on_delete(for_delete.clone())>"Delete"</button>
+                        <button type="button" role="menuitem" on:click=move |_| {
+                            // Close the menu; the confirmation dialog takes over.
+                            if let Some(details) = menu.get_untracked() {
+                                let _ = details.remove_attribute("open");
+                            }
+                            on_delete(for_delete.clone());
+                        }>"Delete"</button>
                     </div>
                 </details>
             </td>

@@ -170,7 +170,8 @@ pub async fn delete(conn: &mut SqliteConnection, application_id: &str, id: &str)
     Ok(done.rows_affected() == 1)
 }
 
-fn sort_column(field: SortField) -> &'static str {
+/// The column behind each sort; also what the indexes of the users migration are built on.
+pub fn sort_column(field: SortField) -> &'static str {
     match field {
         SortField::Email => "email_normalized",
         SortField::FirstName => "first_name",
