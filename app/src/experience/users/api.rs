@@ -32,7 +32,7 @@ mod ssr {
     }
 
     pub fn email_taken() -> AppError {
-        AppError::field("email", "A user with this email already exists in this application")
+        AppError::field("email", super::super::fields::EMAIL_TAKEN)
     }
 
     pub fn is_unique_violation(error: &sqlx::Error) -> bool {
