@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience
 
 run: bootstrap
 	scripts/build
@@ -31,3 +31,7 @@ clean:
 USERS ?= 1000000
 bench-users: bootstrap
 	bash -c 'source scripts/env.sh && "$$CARGO" run --release -p server --bin bench-users -- --users $(USERS)'
+
+# Load test of the experience API with wrk: /me, sign-ins against the argon2 ceiling, /me under a sign-in flood.
+bench-experience: bootstrap
+	scripts/bench-experience

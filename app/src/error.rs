@@ -20,6 +20,9 @@ pub enum AppError {
     /// Wrong email or password: deliberately says nothing about which.
     #[error("Incorrect email or password")]
     BadCredentials,
+    /// An experience token that is missing, malformed, expired, invalidated or whose user is gone.
+    #[error("A valid access token is required: sign in again")]
+    TokenRejected,
     #[error("This request came from another site and was refused")]
     CrossOrigin,
     #[error("{0} was not found")]
@@ -34,6 +37,8 @@ pub enum AppError {
     RateLimited(u64),
     #[error("The server is busy. Try again in a moment.")]
     Busy,
+    #[error("The request body is larger than the {0} bytes allowed here")]
+    TooLarge(usize),
     /// Something unexpected; the details are in the server log, never in the answer.
     #[error("Something went wrong on the server. Try again.")]
     Internal,
@@ -60,15 +65,43 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
-            Self::Unauthorized | Self::BadCredentials => S::UNAUTHORIZED,
+            Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => S::UNAUTHORIZED,
             Self::CrossOrigin => S::FORBIDDEN,
             Self::NotFound(_) => S::NOT_FOUND,
             Self::Invalid(_) => S::BAD_REQUEST,
             Self::Conflict(_) => S::CONFLICT,
             Self::RateLimited(_) => S::TOO_MANY_REQUESTS,
             Self::Busy => S::SERVICE_UNAVAILABLE,
+            Self::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => S::BAD_GATEWAY,
+        }
+    }
+}
+
+impl AppError {
+    /// Seconds a client should wait before retrying, for the answers that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(secs) => Some(*secs),
+            Self::Busy => Some(1),
+            _ => None,
+        }
+    }
+
+    /// A short stable name for the kind of failure (the `type` of JSON API errors).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => "Unauthorized",
+            Self::CrossOrigin => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::Invalid(_) => "Validation",
+            Self::Conflict(_) => "Conflict",
+            Self::RateLimited(_) => "TooManyRequests",
+            Self::Busy => "ServiceUnavailable",
+            Self::TooLarge(_) => "PayloadTooLarge",
+            Self::Internal => "InternalError",
+            Self::Transport(_) => "BadRequest",
         }
     }
 }

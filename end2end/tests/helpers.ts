@@ -20,3 +20,30 @@ export async function signIn(page: Page, email = admin.email, password = admin.p
 export function unique(prefix: string) {
   return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/** A fresh application, so every test owns its data; returns the users page URL. */
+export async function newApplication(page: Page): Promise<string> {
+  await signIn(page);
+  await page.getByRole("button", { name: "New application" }).click();
+  await page.getByLabel("Name").fill(unique("Users test"));
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page).toHaveURL(/\/experience\/users$/);
+  await hydrated(page);
+  return page.url();
+}
+
+export async function addUser(page: Page, usersUrl: string, email: string, first = "", last = "") {
+  await page.goto(usersUrl);
+  await hydrated(page);
+  await page.getByRole("link", { name: "Add Experience User" }).click();
+  await expect(page.getByRole("heading", { name: "Add Experience User" })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-good-password");
+  await page.getByLabel("First name").fill(first);
+  await page.getByLabel("Last name").fill(last);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/experience\/users$/);
+  await expect(page.getByRole("link", { name: email })).toBeVisible();
+}
+

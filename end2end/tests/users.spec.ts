@@ -1,31 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { hydrated, signIn, unique } from "./helpers";
-
-/** A fresh application, so every test owns its data; returns the users page URL. */
-async function newApplication(page: Page): Promise<string> {
-  await signIn(page);
-  await page.getByRole("button", { name: "New application" }).click();
-  await page.getByLabel("Name").fill(unique("Users test"));
-  await page.getByRole("button", { name: "Create" }).click();
-  await expect(page).toHaveURL(/\/experience\/users$/);
-  await hydrated(page);
-  return page.url();
-}
-
-async function addUser(page: Page, usersUrl: string, email: string, first = "", last = "") {
-  await page.goto(usersUrl);
-  await hydrated(page);
-  await page.getByRole("link", { name: "Add Experience User" }).click();
-  await expect(page.getByRole("heading", { name: "Add Experience User" })).toBeVisible();
-  await hydrated(page);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a-good-password");
-  await page.getByLabel("First name").fill(first);
-  await page.getByLabel("Last name").fill(last);
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page).toHaveURL(/\/experience\/users$/);
-  await expect(page.getByRole("link", { name: email })).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { addUser, hydrated, newApplication } from "./helpers";
 
 test("add a user and see them in the list with the counts", async ({ page }) => {
   const usersUrl = await newApplication(page);

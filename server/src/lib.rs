@@ -1,7 +1,10 @@
+#![recursion_limit = "256"]
 //! The HTTP server: routes, middleware and start-up tasks. `main.rs` only reads the
 //! environment and calls into here, so tests can build the same router.
 
+pub mod api;
 pub mod bootstrap;
+pub mod experience;
 pub mod middleware;
 
 use app::server::AppState;
@@ -38,6 +41,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Merged after the layers above: the experience API has no admin session, is called
+        // from other origins, and caps and answers its own bodies as JSON.
+        .merge(experience::router())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

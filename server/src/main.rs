@@ -47,13 +47,29 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let addr = options.site_addr;
-    let state = AppState { leptos_options: options, pool, hasher };
+    let mut state = AppState::new(options, pool, hasher);
+    if let Some(secs) = env_number("EXPERIENCE_TOKEN_TTL_SECONDS")? {
+        state.token_ttl_ms = secs.saturating_mul(1000);
+    }
+    state.trust_forwarded_for = std::env::var("TRUST_FORWARDED_FOR").is_ok_and(|v| v == "1" || v == "true");
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Serving on http://{}", listener.local_addr()?);
-    axum::serve(listener, server::router(state))
+    let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// A positive whole number from the environment, if set.
+fn env_number(name: &str) -> Result<Option<i64>, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(v) => match v.trim().parse::<i64>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(format!("{name} must be a positive whole number, not {v:?}")),
+        },
+    }
 }
 
 /// `sqlite://dir/file.db` needs `dir` to exist before SQLite can create the file.

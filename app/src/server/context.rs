@@ -23,6 +23,14 @@ pub fn require_admin() -> Result<CurrentAdmin, AppError> {
         .ok_or(AppError::Unauthorized)
 }
 
+/// The address the request came from (see `client_ip::of`).
+pub fn client_ip() -> std::net::IpAddr {
+    let trust = use_context::<AppState>().is_some_and(|s| s.trust_forwarded_for);
+    use_context::<http::request::Parts>()
+        .map(|parts| super::client_ip::of(&parts.extensions, &parts.headers, trust))
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+}
+
 pub fn request_headers() -> http::HeaderMap {
     use_context::<http::request::Parts>()
         .map(|parts| parts.headers)
@@ -36,6 +44,9 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
     if let Err(error) = &result {
         if let Some(options) = use_context::<ResponseOptions>() {
             options.set_status(error.status());
+            if let Some(secs) = error.retry_after() {
+                options.insert_header(http::header::RETRY_AFTER, secs.into());
+            }
         }
     }
     result

@@ -1,7 +1,8 @@
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::Password;
 use crate::error::AppError;
@@ -13,18 +14,31 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Runs argon2 on the blocking pool, at most `permits` at a time, so a flood of sign-ins
-/// queues here instead of starving the async runtime.
+/// queues here instead of starving the async runtime; past `max_queued` waiting callers it
+/// answers `Busy` at once instead of queueing without bound.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    queued: Arc<AtomicUsize>,
+    max_queued: usize,
     /// Verified against when an email is unknown, so that case costs the same time.
     dummy_hash: Arc<str>,
 }
 
 impl PasswordHasher {
+    /// `concurrency` hashes at a time and, by default, 32 waiting per running one.
     pub fn new(concurrency: usize) -> Self {
+        Self::with_queue(concurrency, concurrency.max(1) * 32)
+    }
+
+    pub fn with_queue(concurrency: usize, max_queued: usize) -> Self {
         let dummy_hash = hash_blocking("dummy password never matches anything").into();
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash }
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            queued: Arc::new(AtomicUsize::new(0)),
+            max_queued,
+            dummy_hash,
+        }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
@@ -48,7 +62,7 @@ impl PasswordHasher {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| AppError::Busy)?;
+        let permit = self.permit().await?;
         tokio::task::spawn_blocking(move || {
             // The permit lives inside the blocking task, so it is released only when the hash is done.
             let _permit = permit;
@@ -59,6 +73,27 @@ impl PasswordHasher {
             tracing::error!(error = %e, "password hashing task failed");
             AppError::Internal
         })
+    }
+}
+
+impl PasswordHasher {
+    async fn permit(&self) -> Result<OwnedSemaphorePermit, AppError> {
+        if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            return Ok(permit);
+        }
+        if self.queued.fetch_add(1, Ordering::SeqCst) >= self.max_queued {
+            self.queued.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Busy);
+        }
+        // Decrements even when the caller's future is dropped while waiting.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        let _waiting = Waiting(&self.queued);
+        self.permits.clone().acquire_owned().await.map_err(|_| AppError::Busy)
     }
 }
 
@@ -83,5 +118,27 @@ mod tests {
         assert!(hasher.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("wrong horse!".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("correct horse".into(), None).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_answers_busy_at_once() {
+        let hasher = PasswordHasher::with_queue(1, 2);
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.verify("x".repeat(8), None).await })
+            })
+            .collect();
+        let mut busy = 0;
+        for call in calls {
+            match call.await.unwrap() {
+                Ok(false) => {}
+                Err(AppError::Busy) => busy += 1,
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        // One hashing, two waiting: the other five were turned away.
+        assert_eq!(busy, 5);
+        assert_eq!(hasher.queued.load(Ordering::SeqCst), 0);
     }
 }

@@ -3,6 +3,10 @@ use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::passwords::PasswordHasher;
+use super::sign_in_limits::{Limits, SignInLimiter};
+
+/// Experience tokens last 30 days unless configured otherwise.
+pub const DEFAULT_TOKEN_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// Shared by every handler and server function (the latter get it as context).
 #[derive(Clone, FromRef)]
@@ -10,4 +14,22 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub hasher: PasswordHasher,
+    pub sign_in_limits: SignInLimiter,
+    /// How long an experience user's token is valid after it is issued.
+    pub token_ttl_ms: i64,
+    /// Whether `X-Forwarded-For` names the client (only true behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, hasher: PasswordHasher) -> Self {
+        Self {
+            leptos_options,
+            pool,
+            hasher,
+            sign_in_limits: SignInLimiter::new(Limits::default()),
+            token_ttl_ms: DEFAULT_TOKEN_TTL_MS,
+            trust_forwarded_for: false,
+        }
+    }
 }

@@ -21,6 +21,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A test app whose state `adjust` may change first (token lifetime, limits, trust in proxies).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/test.db", dir.path().display());
     let pool = db::connect(&url).await.unwrap();
@@ -29,7 +34,8 @@ pub async fn spawn_app() -> TestApp {
         .await
         .unwrap();
     let options = leptos::config::get_configuration(None).unwrap().leptos_options;
-    let state = AppState { leptos_options: options, pool: pool.clone(), hasher };
+    let mut state = AppState::new(options, pool.clone(), hasher);
+    adjust(&mut state);
     TestApp { router: server::router(state), pool, _dir: dir }
 }
 
@@ -37,6 +43,12 @@ pub struct Answer {
     pub status: StatusCode,
     pub headers: http::HeaderMap,
     pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
 }
 
 impl TestApp {
@@ -70,6 +82,19 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A JSON API request: `body` is sent as JSON when given; `headers` are added as they are.
+    pub async fn json(&self, method: &str, path: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Answer {
+        let mut request = Request::builder().method(method).uri(path).header(header::ACCEPT, "application/json");
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = body.map(|b| Body::from(b.to_owned())).unwrap_or_else(Body::empty);
+        self.send(request.body(body).unwrap()).await
     }
 
     /// Signs in as the first administrator and returns the `Cookie` header value to send.

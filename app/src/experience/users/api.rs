@@ -56,7 +56,11 @@ pub async fn list_users(application_id: String, query: ListQuery) -> Result<User
         let matching = repo::users::count_matching(&mut conn, &application_id, &query, &counts)
             .await
             .map_err(context::db_error)?;
-        Ok(UserPage { rows, counts, matching, prev, next })
+        let tokens_invalidated_at = repo::applications::token_cutoff(&mut conn, &application_id)
+            .await
+            .map_err(context::db_error)?
+            .flatten();
+        Ok(UserPage { rows, counts, matching, prev, next, tokens_invalidated_at })
     })
     .await
 }
@@ -167,6 +171,7 @@ pub async fn update_user(
     last_name: String,
     change_password: Option<String>,
     password: Option<String>,
+    invalidate_tokens: Option<String>,
 ) -> Result<UserDetail, AppError> {
     use super::validate_user;
     use crate::server::{clock::now_ms, context, repo};
@@ -186,14 +191,17 @@ pub async fn update_user(
             Some(p) => Some(context::state()?.hasher.hash(p).await?),
             None => None,
         };
+        let now = now_ms();
         let changes = repo::users::UserChanges {
             email: valid.email.as_str(),
             email_normalized: &normalized,
             first_name: valid.first_name.as_str(),
             last_name: valid.last_name.as_str(),
             password_hash: hash.as_deref(),
+            // Offered only with a new password: whoever knew the old one may hold a token.
+            token_cutoff: (hash.is_some() && invalidate_tokens.is_some()).then_some(now),
         };
-        let saved = repo::users::update(&mut conn, &application_id, &user_id, version, &changes, now_ms()).await;
+        let saved = repo::users::update(&mut conn, &application_id, &user_id, version, &changes, now).await;
         let saved = match saved {
             Err(e) if ssr::is_unique_violation(&e) => return Err(ssr::email_taken()),
             other => other.map_err(context::db_error)?,
@@ -224,6 +232,37 @@ pub async fn delete_user(application_id: String, user_id: String) -> Result<(), 
             .await
             .map_err(context::db_error)?;
         if deleted { Ok(()) } else { Err(ssr::user_not_found()) }
+    })
+    .await
+}
+
+/// Rejects every token this user holds now; nothing else about the user changes. Answers
+/// the instant from which tokens count again.
+#[server(endpoint = "users/invalidate-tokens")]
+pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> Result<i64, AppError> {
+    use crate::server::{clock::now_ms, context, repo};
+    context::respond(async move {
+        let mut conn = ssr::open(&application_id).await?;
+        let now = now_ms();
+        let done = repo::users::set_token_cutoff(&mut conn, &application_id, &user_id, now)
+            .await
+            .map_err(context::db_error)?;
+        if done { Ok(now) } else { Err(ssr::user_not_found()) }
+    })
+    .await
+}
+
+/// Rejects every token of every user of the application issued until now.
+#[server(endpoint = "users/invalidate-all-tokens")]
+pub async fn invalidate_all_tokens(application_id: String) -> Result<i64, AppError> {
+    use crate::server::{clock::now_ms, context, repo};
+    context::respond(async move {
+        let mut conn = ssr::open(&application_id).await?;
+        let now = now_ms();
+        repo::applications::set_token_cutoff(&mut conn, &application_id, now)
+            .await
+            .map_err(context::db_error)?;
+        Ok(now)
     })
     .await
 }

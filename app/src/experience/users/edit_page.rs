@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::fields::{email_checker, FieldErrors, TextField};
+use super::tokens::UserTokensBox;
 use super::{format_time, get_user, DeleteUser, UpdateUser, UserDetail};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
@@ -60,6 +61,11 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
         move || format_time(Some(saved.get().map(|d| d.password_updated_at).unwrap_or(initial)))
     };
     let (app_for_delete, id_for_delete) = (app_id.clone(), detail.id.clone());
+    let saved_cutoff = Signal::derive(move || saved.get().and_then(|d| d.token_cutoff));
+    let tokens_box = view! {
+        <UserTokensBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
+            last_done=detail.token_cutoff saved_cutoff/>
+    };
 
     view! {
         <header class="page-header">
@@ -105,6 +111,10 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
             <Show when=move || change_password.get()>
                 <TextField id="user-password" name="password" label="Password" kind="password" autocomplete="new-password"
                     error=errors.password server_error/>
+                <label class="checkbox">
+                    <input type="checkbox" name="invalidate_tokens" checked=true/>
+                    "Invalidate this user's tokens (sign them out everywhere)"
+                </label>
             </Show>
             <FormError error=Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
             <div class="form-actions">
@@ -120,6 +130,7 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
             <dt>"Last updated"</dt><dd>{move || format_time(Some(saved.get().map(|d| d.updated_at).unwrap_or(detail.updated_at)))}</dd>
             <dt>"Last login"</dt><dd>{format_time(detail.last_login_at)}</dd>
         </dl>
+        {tokens_box}
         <footer class="page-footer">
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>

@@ -3,7 +3,11 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{format_time, list_users, DeleteUser, ListQuery, PageAt, SortDir, SortField, UserRow, UserView, PAGE_SIZES};
+use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
+use super::{
+    format_time, list_users, DeleteUser, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow, UserView,
+    PAGE_SIZES,
+};
 use crate::applications::get_application;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
@@ -16,18 +20,25 @@ pub fn UsersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
     let delete = ServerAction::<DeleteUser>::new();
+    let invalidate = ServerAction::<InvalidateUserTokens>::new();
     let application = Resource::new(move || app_id.get(), get_application);
     let page = Resource::new(
-        move || (app_id.get(), query.get(), delete.version().get()),
-        |(app, query, _)| list_users(app, query),
+        move || (app_id.get(), query.get(), delete.version().get(), invalidate.version().get()),
+        |(app, query, _, _)| list_users(app, query),
     );
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
     let to_delete = RwSignal::new(None::<UserRow>);
-    // Close the dialog once the deletion is through.
+    let to_invalidate = RwSignal::new(None::<UserRow>);
+    // Close each dialog once its action is through.
     Effect::new(move |_| {
         if delete.value().get().is_some_and(|r| r.is_ok()) {
             to_delete.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if invalidate.value().get().is_some_and(|r| r.is_ok()) {
+            to_invalidate.set(None);
         }
     });
 
@@ -41,7 +52,15 @@ pub fn UsersPage() -> impl IntoView {
                     </Transition>
                     <h1>"Users & Groups"</h1>
                 </div>
-                <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
+                <div class="header-actions">
+                    // Inside a Transition so the server renders it with the loaded page.
+                    <Transition fallback=|| ()>
+                        {move || page.get().and_then(Result::ok).map(|p| view! {
+                            <InvalidateAllButton app_id=app_id user_count=p.counts.all last_done=p.tokens_invalidated_at/>
+                        })}
+                    </Transition>
+                    <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
+                </div>
             </header>
 
             <Transition fallback=|| ()>
@@ -84,6 +103,10 @@ pub fn UsersPage() -> impl IntoView {
             </div>
 
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
+            <FormError error=Signal::derive(move || invalidate.value().get().and_then(Result::err))/>
+            <Show when=move || invalidate.value().get().is_some_and(|r| r.is_ok())>
+                <p class="ok" role="status">"Tokens invalidated"</p>
+            </Show>
             <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
                 {move || page.get().map(|result| match result {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
@@ -112,7 +135,11 @@ pub fn UsersPage() -> impl IntoView {
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {p.rows.into_iter().map(|row| view! { <UserRowView row base=base() on_delete=move |r| to_delete.set(Some(r))/> }).collect_view()}
+                                    {p.rows.into_iter().map(|row| view! {
+                                        <UserRowView row base=base()
+                                            on_delete=move |r| to_delete.set(Some(r))
+                                            on_invalidate=move |r| to_invalidate.set(Some(r))/>
+                                    }).collect_view()}
                                 </tbody>
                             </table>
                             <nav class="pager" aria-label="Pages">
@@ -141,18 +168,40 @@ pub fn UsersPage() -> impl IntoView {
                     />
                 }
             })}
+            {move || to_invalidate.get().map(|row| view! {
+                <InvalidateUserDialog
+                    action=invalidate
+                    app_id=app_id.get_untracked()
+                    user_id=row.id.clone()
+                    email=row.email.clone()
+                    last_done=row.token_cutoff
+                    on_close=move || to_invalidate.set(None)
+                />
+            })}
         </section>
     }
 }
 
 #[component]
-fn UserRowView(row: UserRow, base: String, on_delete: impl Fn(UserRow) + Send + Sync + 'static) -> impl IntoView {
+fn UserRowView(
+    row: UserRow,
+    base: String,
+    on_delete: impl Fn(UserRow) + Send + Sync + 'static,
+    on_invalidate: impl Fn(UserRow) + Send + Sync + 'static,
+) -> impl IntoView {
     let edit = format!("{base}/{}", row.id);
     let name = format!("{} {}", row.first_name, row.last_name).trim().to_owned();
     let groups = if row.groups.is_empty() { "—".to_owned() } else { row.groups.join(", ") };
     let menu_label = format!("Actions for {}", row.email);
     let for_delete = row.clone();
+    let for_invalidate = row.clone();
     let menu = NodeRef::<leptos::html::Details>::new();
+    // Close the menu; a confirmation dialog takes over.
+    let close_menu = move || {
+        if let Some(details) = menu.get_untracked() {
+            let _ = details.remove_attribute("open");
+        }
+    };
     view! {
         <tr>
             <td><A href=edit.clone()>{row.email.clone()}</A></td>
@@ -166,10 +215,11 @@ fn UserRowView(row: UserRow, base: String, on_delete: impl Fn(UserRow) + Send + 
                     <div class="menu" role="menu">
                         <A href=edit attr:role="menuitem">"Edit"</A>
                         <button type="button" role="menuitem" on:click=move |_| {
-                            // Close the menu; the confirmation dialog takes over.
-                            if let Some(details) = menu.get_untracked() {
-                                let _ = details.remove_attribute("open");
-                            }
+                            close_menu();
+                            on_invalidate(for_invalidate.clone());
+                        }>"Invalidate tokens"</button>
+                        <button type="button" role="menuitem" on:click=move |_| {
+                            close_menu();
                             on_delete(for_delete.clone());
                         }>"Delete"</button>
                     </div>

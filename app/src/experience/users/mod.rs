@@ -8,6 +8,7 @@ mod list_page;
 mod model;
 mod new_page;
 mod query;
+mod tokens;
 
 pub use api::*;
 pub use edit_page::EditUserPage;

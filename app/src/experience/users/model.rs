@@ -10,6 +10,8 @@ pub struct UserRow {
     pub groups: Vec<String>,
     pub last_login_at: Option<i64>,
     pub created_at: i64,
+    /// When this user's tokens were last invalidated.
+    pub token_cutoff: Option<i64>,
 }
 
 /// How many users each view holds.
@@ -29,6 +31,8 @@ pub struct UserPage {
     pub matching: i64,
     pub prev: Option<super::PageAt>,
     pub next: Option<super::PageAt>,
+    /// When all the application's tokens were last invalidated.
+    pub tokens_invalidated_at: Option<i64>,
 }
 
 /// Everything the edit page shows. `version` comes back with the save to detect conflicts.
@@ -43,6 +47,8 @@ pub struct UserDetail {
     pub updated_at: i64,
     pub password_updated_at: i64,
     pub last_login_at: Option<i64>,
+    /// When this user's tokens were last invalidated.
+    pub token_cutoff: Option<i64>,
 }
 
 /// A millisecond timestamp as `2026-11-27 10:06 UTC`; `None` as "Never".

@@ -54,3 +54,19 @@ pub async fn update(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Rejects every token of the application's users issued up to `at`. False if no such application.
+pub async fn set_token_cutoff(conn: &mut SqliteConnection, id: &str, at: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("UPDATE applications SET exp_user_token_cutoff = ? WHERE id = ?", at, id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// When the application's tokens were last invalidated (`Some(None)`: never).
+pub async fn token_cutoff(conn: &mut SqliteConnection, id: &str) -> Result<Option<Option<i64>>, sqlx::Error> {
+    let row = sqlx::query!("SELECT exp_user_token_cutoff FROM applications WHERE id = ?", id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.exp_user_token_cutoff))
+}

@@ -3,5 +3,7 @@
 
 pub mod admins;
 pub mod applications;
+pub mod devices;
+pub mod experience_tokens;
 pub mod sessions;
 pub mod users;

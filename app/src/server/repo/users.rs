@@ -95,7 +95,7 @@ pub async fn get(
 ) -> Result<Option<UserDetail>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", email, first_name, last_name, version, created_at, updated_at,
-                  password_updated_at, last_login_at
+                  password_updated_at, last_login_at, token_cutoff
            FROM experience_users WHERE application_id = ? AND id = ?"#,
         application_id,
         id
@@ -112,7 +112,78 @@ pub async fn get(
         updated_at: r.updated_at,
         password_updated_at: r.password_updated_at,
         last_login_at: (r.last_login_at > 0).then_some(r.last_login_at),
+        token_cutoff: r.token_cutoff,
     }))
+}
+
+/// The id and password hash behind an email, for signing in.
+pub async fn find_for_sign_in(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    email_normalized: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!", password_hash FROM experience_users
+           WHERE application_id = ? AND email_normalized = ?"#,
+        application_id,
+        email_normalized
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
+}
+
+/// Signing in is not an edit: neither `updated_at` nor `version` moves.
+pub async fn record_login(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE experience_users SET last_login_at = ? WHERE id = ?", now, id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Rejects the user's tokens issued up to `at`; touches nothing else. False if no such user.
+pub async fn set_token_cutoff(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+    at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE experience_users SET token_cutoff = ? WHERE application_id = ? AND id = ?",
+        at,
+        application_id,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A group a user belongs to directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+}
+
+pub async fn groups_of(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<Membership>, sqlx::Error> {
+    sqlx::query_as!(
+        Membership,
+        r#"SELECT g.id AS "id!", g.name, g.parent_id
+           FROM experience_group_members m JOIN experience_groups g ON g.id = m.group_id
+           WHERE m.user_id = ? ORDER BY g.name, g.id"#,
+        user_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+pub async fn tags_of(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT key, value FROM experience_user_tags WHERE user_id = ? ORDER BY key", user_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
 
 pub struct UserChanges<'a> {
@@ -122,6 +193,8 @@ pub struct UserChanges<'a> {
     pub last_name: &'a str,
     /// `Some` only when the password changes.
     pub password_hash: Option<&'a str>,
+    /// `Some` to reject the user's tokens issued up to that instant.
+    pub token_cutoff: Option<i64>,
 }
 
 /// Saves `changes` if the stored version is still `version`; false otherwise (someone else
@@ -139,6 +212,7 @@ pub async fn update(
             SET email = ?, email_normalized = ?, first_name = ?, last_name = ?,
                 password_hash = COALESCE(?, password_hash),
                 password_updated_at = CASE WHEN ? IS NULL THEN password_updated_at ELSE ? END,
+                token_cutoff = COALESCE(?, token_cutoff),
                 updated_at = ?, version = version + 1
           WHERE application_id = ? AND id = ? AND version = ?",
         changes.email,
@@ -148,6 +222,7 @@ pub async fn update(
         changes.password_hash,
         changes.password_hash,
         now,
+        changes.token_cutoff,
         now,
         application_id,
         id,
@@ -259,7 +334,7 @@ pub async fn list(
     let size = query.size.clamp(1, 100) as i64;
 
     let mut qb = QueryBuilder::new(
-        "SELECT id, email, first_name, last_name, last_login_at, created_at FROM experience_users",
+        "SELECT id, email, first_name, last_name, last_login_at, created_at, token_cutoff FROM experience_users",
     );
     push_scope(&mut qb, application_id, query);
     if let Some(cursor) = &cursor {
@@ -279,6 +354,7 @@ pub async fn list(
             last_name: r.get("last_name"),
             last_login_at: Some(r.get::<i64, _>("last_login_at")).filter(|t| *t > 0),
             created_at: r.get("created_at"),
+            token_cutoff: r.get("token_cutoff"),
             groups: Vec::new(),
         })
         .collect();

@@ -1,0 +1,60 @@
+//! Experience users' access tokens, stored as SHA-256 hashes.
+
+use sqlx::SqliteConnection;
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user_id: &str,
+    application_id: &str,
+    issued_at: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO experience_tokens (token_hash, user_id, application_id, issued_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+        token_hash,
+        user_id,
+        application_id,
+        issued_at,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user a token stands for, if it is still good: issued for this application, not
+/// expired, and issued strictly after both the user's and the application's token cutoff.
+/// Everything is read in one statement, so a cutoff written by any server process counts
+/// from the moment it is committed.
+pub async fn find_user_id(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    application_id: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT u.id AS "id!"
+           FROM experience_tokens t
+           JOIN experience_users u ON u.id = t.user_id
+           JOIN applications a ON a.id = u.application_id
+           WHERE t.token_hash = ? AND t.application_id = ? AND u.application_id = t.application_id
+             AND t.expires_at > ?
+             AND (u.token_cutoff IS NULL OR t.issued_at > u.token_cutoff)
+             AND (a.exp_user_token_cutoff IS NULL OR t.issued_at > a.exp_user_token_cutoff)"#,
+        token_hash,
+        application_id,
+        now
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Drops expired tokens and those no cutoff can let through any more.
+pub async fn delete_expired(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM experience_tokens WHERE expires_at <= ?", now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,79 @@
+//! Finding and checking an experience user's token.
+
+use app::error::AppError;
+use app::server::sessions::hash_token;
+use app::server::{clock::now_ms, ids, repo, AppState};
+use axum::http::{header, request::Parts};
+
+use crate::api::ApiError;
+
+/// The token as Losant's experience endpoints accept it: `Authorization: Bearer …`, then
+/// `?authorization=…`, then an `authorization` cookie.
+pub fn token(parts: &Parts) -> Option<String> {
+    let from_header = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned());
+    let from_query = || {
+        parts.uri.query().and_then(|query| {
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(name, _)| *name == "authorization")
+                .map(|(_, value)| percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned())
+        })
+    };
+    let from_cookie = || {
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == "authorization")
+            .map(|(_, value)| value.to_owned())
+    };
+    from_header
+        .or_else(from_query)
+        .or_else(from_cookie)
+        .map(|t| t.strip_prefix("Bearer ").map(str::to_owned).unwrap_or(t))
+        .filter(|t| !t.is_empty())
+}
+
+/// The id of the user whose valid token this request carries, for this application.
+pub async fn authenticate(state: &AppState, application_id: &str, parts: &Parts) -> Result<String, ApiError> {
+    let token = token(parts).ok_or(AppError::TokenRejected)?;
+    // Our tokens are 43 base64url characters; anything far off is not worth a query.
+    if !ids::is_id(application_id) || token.len() > 128 {
+        return Err(AppError::TokenRejected.into());
+    }
+    let mut conn = state.pool.acquire().await?;
+    repo::experience_tokens::find_user_id(&mut conn, &hash_token(&token), application_id, now_ms())
+        .await?
+        .ok_or_else(|| AppError::TokenRejected.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token;
+    use axum::http::Request;
+
+    fn parts(request: Request<()>) -> axum::http::request::Parts {
+        request.into_parts().0
+    }
+
+    #[test]
+    fn reads_the_token_from_header_query_or_cookie() {
+        let header = Request::get("/me").header("authorization", "Bearer abc").body(()).unwrap();
+        assert_eq!(token(&parts(header)).as_deref(), Some("abc"));
+        let query = Request::get("/me?x=1&authorization=Bearer%20q-1").body(()).unwrap();
+        assert_eq!(token(&parts(query)).as_deref(), Some("q-1"));
+        let cookie = Request::get("/me").header("cookie", "a=b; authorization=c_2").body(()).unwrap();
+        assert_eq!(token(&parts(cookie)).as_deref(), Some("c_2"));
+        let none = Request::get("/me").header("authorization", "Basic eA==").body(()).unwrap();
+        assert_eq!(token(&parts(none)), None);
+    }
+}

@@ -1,0 +1,61 @@
+use app::error::AppError;
+use app::server::{repo, AppState};
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::Json;
+use serde::Serialize;
+
+use super::bearer::authenticate;
+use crate::api::resources::{self, DeviceTag, ExperienceUser, UserDevice};
+use crate::api::ApiError;
+
+/// `GET /api/experience/{applicationId}/me`: the signed-in user with groups and tags.
+pub async fn profile(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    parts: Parts,
+) -> Result<Json<ExperienceUser>, ApiError> {
+    let user_id = authenticate(&state, &application_id, &parts).await?;
+    let mut conn = state.pool.acquire().await?;
+    Ok(Json(load_user(&mut conn, &application_id, &user_id).await?))
+}
+
+pub async fn load_user(
+    conn: &mut sqlx::SqliteConnection,
+    application_id: &str,
+    user_id: &str,
+) -> Result<ExperienceUser, ApiError> {
+    let user = repo::users::get(conn, application_id, user_id)
+        .await?
+        .ok_or(AppError::TokenRejected)?;
+    let tags = repo::users::tags_of(conn, user_id).await?;
+    let groups = repo::users::groups_of(conn, user_id).await?;
+    Ok(ExperienceUser::new(application_id, user, tags, groups))
+}
+
+#[derive(Serialize)]
+pub struct Devices {
+    items: Vec<UserDevice>,
+    count: usize,
+}
+
+/// `GET /api/experience/{applicationId}/me/devices`: every device tied to one of the user's
+/// groups or to an ancestor of one, each with the groups that grant it.
+pub async fn devices(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    parts: Parts,
+) -> Result<Json<Devices>, ApiError> {
+    let user_id = authenticate(&state, &application_id, &parts).await?;
+    let mut conn = state.pool.acquire().await?;
+    let grants = repo::devices::effective_for_user(&mut conn, &user_id).await?;
+    let mut items = resources::user_devices(&application_id, grants);
+    for device in &mut items {
+        device.tags = repo::devices::tags(&mut conn, &device.id)
+            .await?
+            .into_iter()
+            .map(|(key, value)| DeviceTag { key, value })
+            .collect();
+    }
+    Ok(Json(Devices { count: items.len(), items }))
+}

@@ -1,0 +1,146 @@
+//! Two real server processes on one database file: a token invalidated through one is
+//! refused by the other at once, and still after that process restarts.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const ADMIN_EMAIL: &str = "admin@example.com";
+const ADMIN_PASSWORD: &str = "two-process-password";
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Starts the server binary on a free port and waits for its "Serving on" line.
+fn start(database: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(workspace_root())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the server binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("the server prints where it serves").unwrap();
+        if let Some(address) = line.strip_prefix("Serving on ") {
+            break address.trim().to_owned();
+        }
+    };
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Server { child, base }
+}
+
+async fn server_fn(client: &reqwest::Client, server: &Server, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Value {
+    let answer = client
+        .post(format!("{}/api/{endpoint}", server.base))
+        .header("accept", "application/json")
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{endpoint}: {}", answer.status());
+    answer.json().await.unwrap()
+}
+
+async fn me_status(client: &reqwest::Client, server: &Server, app_id: &str, token: &str) -> u16 {
+    client
+        .get(format!("{}/api/experience/{app_id}/me", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn experience_token(client: &reqwest::Client, server: &Server, app_id: &str) -> String {
+    let answer: Value = client
+        .post(format!("{}/api/experience/{app_id}/auth", server.base))
+        .json(&json!({ "email": "ann@example.com", "password": "a-good-password" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["token"].as_str().expect("a token").to_owned()
+}
+
+#[tokio::test]
+async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("shared.db");
+    let a = start(&database);
+    let mut b = start(&database);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // An administrator on A sets up an application with one user.
+    let login = client
+        .post(format!("{}/api/login", a.base))
+        .header("accept", "application/json")
+        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("eu_session="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .expect("a session cookie");
+    let app_id = server_fn(&client, &a, "applications/create", &[("name", "Shared")], &cookie).await;
+    let app_id = app_id.as_str().unwrap().to_owned();
+    let user_id = server_fn(
+        &client,
+        &a,
+        "users/create",
+        &[("application_id", &app_id), ("email", "ann@example.com"), ("password", "a-good-password"), ("first_name", ""), ("last_name", "")],
+        &cookie,
+    )
+    .await;
+    let user_id = user_id.as_str().unwrap().to_owned();
+
+    // One user's tokens: signed in on B, invalidated on A, refused by B on the next request.
+    let token = experience_token(&client, &b, &app_id).await;
+    assert_eq!(me_status(&client, &a, &app_id, &token).await, 200);
+    assert_eq!(me_status(&client, &b, &app_id, &token).await, 200);
+    server_fn(&client, &a, "users/invalidate-tokens", &[("application_id", &app_id), ("user_id", &user_id)], &cookie).await;
+    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
+
+    // Every user's tokens: the same through the application's cutoff.
+    let token = experience_token(&client, &a, &app_id).await;
+    assert_eq!(me_status(&client, &b, &app_id, &token).await, 200);
+    server_fn(&client, &a, "users/invalidate-all-tokens", &[("application_id", &app_id)], &cookie).await;
+    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
+    assert_eq!(me_status(&client, &a, &app_id, &token).await, 401);
+
+    // Restarting B changes nothing: the cutoffs live in the database.
+    drop(std::mem::replace(&mut b, start(&database)));
+    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
+    let fresh = experience_token(&client, &b, &app_id).await;
+    assert_eq!(me_status(&client, &a, &app_id, &fresh).await, 200);
+}
