@@ -20,9 +20,13 @@ pub enum AppError {
     /// Wrong email or password: deliberately says nothing about which.
     #[error("Incorrect email or password")]
     BadCredentials,
-    /// An experience token that is missing, malformed, expired, invalidated or whose user is gone.
-    #[error("A valid access token is required: sign in again")]
+    /// A bearer token (experience or API) that is missing, malformed, expired, invalidated,
+    /// revoked, or whose user is gone.
+    #[error("A valid token is required: this one is missing, invalid, expired or revoked")]
     TokenRejected,
+    /// Signed in, but not allowed to touch this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("This request came from another site and was refused")]
     CrossOrigin,
     #[error("{0} was not found")]
@@ -66,7 +70,7 @@ impl AppError {
         use http::StatusCode as S;
         match self {
             Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => S::UNAUTHORIZED,
-            Self::CrossOrigin => S::FORBIDDEN,
+            Self::CrossOrigin | Self::Forbidden(_) => S::FORBIDDEN,
             Self::NotFound(_) => S::NOT_FOUND,
             Self::Invalid(_) => S::BAD_REQUEST,
             Self::Conflict(_) => S::CONFLICT,
@@ -93,7 +97,7 @@ impl AppError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => "Unauthorized",
-            Self::CrossOrigin => "Forbidden",
+            Self::CrossOrigin | Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "NotFound",
             Self::Invalid(_) => "Validation",
             Self::Conflict(_) => "Conflict",

@@ -2,6 +2,7 @@
 //! The Experience Users admin app, shared by the server (SSR, feature `ssr`) and the browser
 //! (hydration, feature `hydrate`).
 
+pub mod api_tokens;
 pub mod applications;
 pub mod auth;
 pub mod components;
@@ -16,10 +17,11 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use api_tokens::ApiTokensPage;
 use applications::{ApplicationsPage, SettingsPage};
 use auth::LoginPage;
 use components::layout::AdminLayout;
-use experience::{EditUserPage, NewUserPage, UsersPage};
+use experience::{EditGroupPage, EditUserPage, GroupsPage, NewUserPage, UsersPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,7 +59,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!(":app/experience/users") view=UsersPage/>
                     <Route path=path!(":app/experience/users/new") view=NewUserPage/>
                     <Route path=path!(":app/experience/users/:user") view=EditUserPage/>
+                    <Route path=path!(":app/experience/groups") view=GroupsPage/>
+                    <Route path=path!(":app/experience/groups/:group") view=EditGroupPage/>
                     <Route path=path!(":app/settings") view=SettingsPage/>
+                    <Route path=path!(":app/api-tokens") view=ApiTokensPage/>
                 </ParentRoute>
             </Routes>
         </Router>

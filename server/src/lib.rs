@@ -6,6 +6,7 @@ pub mod api;
 pub mod bootstrap;
 pub mod experience;
 pub mod middleware;
+pub mod rest;
 
 use app::server::AppState;
 use app::{shell, App};
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         // Merged after the layers above: the experience API has no admin session, is called
         // from other origins, and caps and answers its own bodies as JSON.
         .merge(experience::router())
+        .merge(rest::router(state.clone()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -1,4 +1,5 @@
-use app::server::{db, passwords::PasswordHasher, AppState};
+use app::server::{api_tokens_service, db, passwords::PasswordHasher, AppState};
+use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
 use std::process::ExitCode;
@@ -6,12 +7,50 @@ use tracing_subscriber::EnvFilter;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://data/experience-users.db";
 
+/// Serves the app (no command), or runs an operator's command against its database.
+/// Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, ADMIN_EMAIL, …
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Application API tokens for the REST API.
+    #[command(name = "api-token", subcommand)]
+    ApiToken(ApiTokenCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiTokenCommand {
+    /// Creates a token and prints its secret (shown once; only its hash is stored).
+    Create {
+        /// The application the token reaches.
+        #[arg(long)]
+        application: String,
+        #[arg(long)]
+        name: String,
+        /// Days until it expires; without, it never does.
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
-    match serve().await {
+    let result = match cli.command {
+        None => serve().await,
+        Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
+            create_api_token(&application, &name, expires_in_days).await
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -20,13 +59,27 @@ async fn main() -> ExitCode {
     }
 }
 
+async fn create_api_token(application: &str, name: &str, days: Option<u32>) -> Result<(), Box<dyn std::error::Error>> {
+    let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+    let pool = db::connect(&database_url).await?;
+    let mut conn = pool.acquire().await?;
+    let expires_at = days.map(|d| app::server::clock::now_ms() + i64::from(d) * 24 * 60 * 60 * 1000);
+    let token = api_tokens_service::create(&mut conn, application, name, expires_at).await?;
+    eprintln!("Created API token {:?} ({}) for application {application}. Its secret, shown once:", token.info.name, token.info.id);
+    println!("{}", token.secret);
+    Ok(())
+}
+
 async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
     ensure_parent_dir(&database_url)?;
     let pool = db::connect(&database_url).await?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let hasher = PasswordHasher::new(cores);
+    // One hash per core by default: the most sign-ins per second. Fewer leaves CPU for every
+    // other request during a sign-in flood.
+    let hashers = env_number("ARGON2_CONCURRENCY")?.map_or(cores, |n| n as usize);
+    let hasher = PasswordHasher::new(hashers);
 
     let admin = ensure_first_admin(
         &pool,

@@ -307,7 +307,7 @@ async fn bodies_are_small_json_with_known_fields_and_errors_are_json() {
     let bad_email = json!({ "email": "nope", "password": PASSWORD }).to_string();
     let answer = f.app.json("POST", &path, Some(&bad_email), &[]).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-    assert!(answer.json()["message"].as_str().unwrap().starts_with("email: "));
+    assert_eq!(answer.json()["message"], "Enter a valid email address");
 
     let answer = f.app.json("POST", "/api/experience/ffffffffffffffffffffffff/auth", Some(&unknown), &[]).await;
     assert!(answer.status.is_client_error());

@@ -3,12 +3,16 @@
 
 mod application_name;
 mod email;
+mod group_name;
 mod password;
 mod person_name;
+mod tag;
 mod user_limit;
 
 pub use application_name::{ApplicationName, ApplicationNameError};
 pub use email::{Email, EmailError};
+pub use group_name::{GroupDescription, GroupError, GroupName};
 pub use password::{Password, PasswordError};
 pub use person_name::{PersonName, PersonNameError};
+pub use tag::{parse_tags, TagError, TagKey, TagValue};
 pub use user_limit::{UserLimit, UserLimitError};

@@ -25,3 +25,19 @@ mod tests {
         assert_eq!(super::rfc3339(1_795_000_000_123), "2026-11-18T11:06:40.123Z");
     }
 }
+
+/// Milliseconds since the epoch from an RFC 3339 timestamp (`2026-11-27T10:06:01.250Z`).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+#[cfg(test)]
+mod parse_tests {
+    #[test]
+    fn parses_what_rfc3339_formats() {
+        assert_eq!(super::parse_rfc3339("2026-11-18T11:06:40.123Z"), Some(1_795_000_000_123));
+        assert_eq!(super::parse_rfc3339("2026-11-18T12:06:40.123+01:00"), Some(1_795_000_000_123));
+        assert_eq!(super::parse_rfc3339("yesterday"), None);
+    }
+}

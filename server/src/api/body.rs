@@ -4,20 +4,23 @@ use serde::de::DeserializeOwned;
 
 use super::ApiError;
 
-/// Bodies of the JSON APIs are small; anything bigger is refused with 413 before parsing.
+/// Sign-in bodies are small; anything bigger is refused with 413 before parsing.
 pub const MAX_JSON_BODY: usize = 4 * 1024;
+/// Admin REST bodies may carry lists of ids and tags.
+pub const MAX_REST_BODY: usize = 256 * 1024;
 
-/// A JSON body read with a size cap whose parse errors (bad JSON, a wrong type, an unknown
-/// field where the type denies them) answer 400 `{type, message}` like every other error.
-pub struct JsonBody<T>(pub T);
+/// A JSON body read with a size cap (`LIMIT` bytes) whose parse errors (bad JSON, a wrong
+/// type, an unknown field where the type denies them) answer 400 `{type, message}` like
+/// every other error.
+pub struct JsonBody<T, const LIMIT: usize = MAX_JSON_BODY>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for JsonBody<T, LIMIT> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BODY)
+        let bytes = axum::body::to_bytes(request.into_body(), LIMIT)
             .await
-            .map_err(|_| AppError::TooLarge(MAX_JSON_BODY))?;
+            .map_err(|_| AppError::TooLarge(LIMIT))?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError(AppError::field("body", format!("The body is not valid JSON for this request: {e}"))))

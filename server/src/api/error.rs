@@ -31,12 +31,8 @@ struct Body {
 impl ApiError {
     fn message(&self) -> String {
         match &self.0 {
-            // Field by field, so a client sees every problem at once.
-            AppError::Invalid(fields) => fields
-                .iter()
-                .map(|(field, message)| format!("{field}: {message}"))
-                .collect::<Vec<_>>()
-                .join("; "),
+            // Every problem at once; each message names its field already.
+            AppError::Invalid(fields) => fields.values().cloned().collect::<Vec<_>>().join("; "),
             other => other.to_string(),
         }
     }

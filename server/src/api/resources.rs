@@ -2,7 +2,7 @@
 
 use app::experience::users::UserDetail;
 use app::server::clock::rfc3339;
-use app::server::repo::{devices::Grant, users::Membership};
+use app::server::repo::{self, devices::Grant, users::Membership};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -60,6 +60,20 @@ impl ExperienceUser {
                 .collect(),
         }
     }
+}
+
+/// A user with tags and groups as the API shows them, if the user exists in the application.
+pub async fn experience_user(
+    conn: &mut sqlx::SqliteConnection,
+    application_id: &str,
+    user_id: &str,
+) -> Result<Option<ExperienceUser>, sqlx::Error> {
+    let Some(user) = repo::users::get(conn, application_id, user_id).await? else {
+        return Ok(None);
+    };
+    let tags = repo::users::tags_of(conn, user_id).await?;
+    let groups = repo::users::groups_of(conn, user_id).await?;
+    Ok(Some(ExperienceUser::new(application_id, user, tags, groups)))
 }
 
 /// A device the user reaches, with every group of theirs (or ancestor) that grants it.

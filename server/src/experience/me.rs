@@ -20,17 +20,13 @@ pub async fn profile(
     Ok(Json(load_user(&mut conn, &application_id, &user_id).await?))
 }
 
+/// The token's user; gone since the token was checked counts as a refused token.
 pub async fn load_user(
     conn: &mut sqlx::SqliteConnection,
     application_id: &str,
     user_id: &str,
 ) -> Result<ExperienceUser, ApiError> {
-    let user = repo::users::get(conn, application_id, user_id)
-        .await?
-        .ok_or(AppError::TokenRejected)?;
-    let tags = repo::users::tags_of(conn, user_id).await?;
-    let groups = repo::users::groups_of(conn, user_id).await?;
-    Ok(ExperienceUser::new(application_id, user, tags, groups))
+    Ok(resources::experience_user(conn, application_id, user_id).await?.ok_or(AppError::TokenRejected)?)
 }
 
 #[derive(Serialize)]

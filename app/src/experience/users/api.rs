@@ -11,9 +11,7 @@ mod ssr {
     use sqlx::pool::PoolConnection;
     use sqlx::Sqlite;
 
-    pub fn user_not_found() -> AppError {
-        AppError::NotFound("This user".into())
-    }
+    pub use crate::server::users_service::user_not_found;
 
     /// Authorises the call and checks the application exists; returns a connection to use.
     pub async fn open(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
@@ -29,14 +27,6 @@ mod ssr {
             .map_err(context::db_error)?
             .ok_or_else(not_found)?;
         Ok(conn)
-    }
-
-    pub fn email_taken() -> AppError {
-        AppError::field("email", super::super::fields::EMAIL_TAKEN)
-    }
-
-    pub fn is_unique_violation(error: &sqlx::Error) -> bool {
-        matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
     }
 }
 
@@ -103,55 +93,18 @@ pub async fn create_user(
     first_name: String,
     last_name: String,
 ) -> Result<String, AppError> {
-    use super::validate_user;
-    use crate::server::{clock::now_ms, context, ids, repo};
+    use crate::server::{context, users_service, users_service::UserInput};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
-        let valid = validate_user(&email, Some(&password), &first_name, &last_name).map_err(AppError::Invalid)?;
-        let normalized = valid.email.normalized();
-        if repo::users::email_taken(&mut conn, &application_id, &normalized, None)
-            .await
-            .map_err(context::db_error)?
-        {
-            return Err(ssr::email_taken());
-        }
+        ssr::open(&application_id).await?;
         let state = context::state()?;
-        let password = valid.password.as_ref().ok_or(AppError::Internal)?;
-        let hash = state.hasher.hash(password).await?;
-
-        let id = ids::new_id();
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(context::db_error)?;
-        // The insert takes SQLite's write lock, so the count read after it cannot race
-        // another creation: the limit holds under concurrency.
-        let inserted = repo::users::insert(
-            &mut tx,
-            &repo::users::NewUser {
-                id: &id,
-                application_id: &application_id,
-                email: valid.email.as_str(),
-                email_normalized: &normalized,
-                password_hash: &hash,
-                first_name: valid.first_name.as_str(),
-                last_name: valid.last_name.as_str(),
-                now: now_ms(),
-            },
-        )
-        .await;
-        match inserted {
-            Err(e) if ssr::is_unique_violation(&e) => return Err(ssr::email_taken()),
-            other => other.map_err(context::db_error)?,
-        }
-        if let Some((count, Some(limit))) = repo::users::count_and_limit(&mut tx, &application_id)
-            .await
-            .map_err(context::db_error)?
-        {
-            if count > limit {
-                return Err(AppError::Conflict(format!(
-                    "This application has reached its limit of {limit} users. Raise the limit in the application's settings or delete users first."
-                )));
-            }
-        }
-        tx.commit().await.map_err(context::db_error)?;
+        let input = UserInput {
+            email: Some(email),
+            password: Some(password),
+            first_name: Some(first_name),
+            last_name: Some(last_name),
+            ..UserInput::default()
+        };
+        let id = users_service::create(&state, &application_id, input).await?;
         leptos_axum::redirect(&format!("/applications/{application_id}/experience/users"));
         Ok(id)
     })
@@ -173,51 +126,21 @@ pub async fn update_user(
     password: Option<String>,
     invalidate_tokens: Option<String>,
 ) -> Result<UserDetail, AppError> {
-    use super::validate_user;
-    use crate::server::{clock::now_ms, context, repo};
+    use crate::server::{clock::now_ms, context, users_service, users_service::UserInput};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        ssr::open(&application_id).await?;
+        let state = context::state()?;
         let new_password = change_password.is_some().then(|| password.unwrap_or_default());
-        let valid = validate_user(&email, new_password.as_deref(), &first_name, &last_name)
-            .map_err(AppError::Invalid)?;
-        let normalized = valid.email.normalized();
-        if repo::users::email_taken(&mut conn, &application_id, &normalized, Some(&user_id))
-            .await
-            .map_err(context::db_error)?
-        {
-            return Err(ssr::email_taken());
-        }
-        let hash = match &valid.password {
-            Some(p) => Some(context::state()?.hasher.hash(p).await?),
-            None => None,
-        };
-        let now = now_ms();
-        let changes = repo::users::UserChanges {
-            email: valid.email.as_str(),
-            email_normalized: &normalized,
-            first_name: valid.first_name.as_str(),
-            last_name: valid.last_name.as_str(),
-            password_hash: hash.as_deref(),
+        let input = UserInput {
+            email: Some(email),
+            first_name: Some(first_name),
+            last_name: Some(last_name),
             // Offered only with a new password: whoever knew the old one may hold a token.
-            token_cutoff: (hash.is_some() && invalidate_tokens.is_some()).then_some(now),
+            token_cutoff: (new_password.is_some() && invalidate_tokens.is_some()).then(now_ms),
+            password: new_password,
+            ..UserInput::default()
         };
-        let saved = repo::users::update(&mut conn, &application_id, &user_id, version, &changes, now).await;
-        let saved = match saved {
-            Err(e) if ssr::is_unique_violation(&e) => return Err(ssr::email_taken()),
-            other => other.map_err(context::db_error)?,
-        };
-        let current = repo::users::get(&mut conn, &application_id, &user_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(ssr::user_not_found)?;
-        if !saved {
-            return Err(AppError::Conflict(
-                "Someone else saved this user after you opened it, so your changes were not saved. \
-                 Reload the page to see their version, then make your changes again."
-                    .into(),
-            ));
-        }
-        Ok(current)
+        users_service::update(&state, &application_id, &user_id, Some(version), input).await
     })
     .await
 }

@@ -12,6 +12,7 @@ mod tokens;
 
 pub use api::*;
 pub use edit_page::EditUserPage;
+pub use fields::EMAIL_TAKEN;
 pub use form::{validate_user, ValidUser};
 pub use list_page::UsersPage;
 pub use model::*;

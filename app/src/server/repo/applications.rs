@@ -70,3 +70,34 @@ pub async fn token_cutoff(conn: &mut SqliteConnection, id: &str) -> Result<Optio
         .await?;
     Ok(row.map(|r| r.exp_user_token_cutoff))
 }
+
+pub struct ApplicationSummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub exp_user_token_cutoff: Option<i64>,
+    pub user_count: i64,
+    pub group_count: i64,
+    pub device_count: i64,
+}
+
+pub async fn summary(conn: &mut SqliteConnection, id: &str) -> Result<Option<ApplicationSummary>, sqlx::Error> {
+    sqlx::query_as!(
+        ApplicationSummary,
+        r#"SELECT a.id AS "id!", a.name, a.created_at, a.updated_at, a.exp_user_token_cutoff, a.user_count,
+                  (SELECT COUNT(*) FROM experience_groups g WHERE g.application_id = a.id) AS "group_count!: i64",
+                  (SELECT COUNT(*) FROM devices d WHERE d.application_id = a.id) AS "device_count!: i64"
+           FROM applications a WHERE a.id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn rename(conn: &mut SqliteConnection, id: &str, name: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("UPDATE applications SET name = ?, updated_at = ? WHERE id = ?", name, now, id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

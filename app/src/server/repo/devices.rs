@@ -14,8 +14,8 @@ pub struct Grant {
     pub group_name: String,
 }
 
-/// Every (device, granting group) pair for a user: devices tied to one of the user's groups
-/// or to any ancestor of one. `UNION` (not `UNION ALL`) makes the walk up the tree stop
+/// Every (device, granting group) pair for a user: devices tied (by id or by tag) to one of
+/// the user's groups or to any ancestor of one. `UNION` (not `UNION ALL`) makes the walk up the tree stop
 /// even if the data ever held a cycle.
 pub async fn effective_for_user(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<Grant>, sqlx::Error> {
     sqlx::query_as!(
@@ -25,14 +25,20 @@ pub async fn effective_for_user(conn: &mut SqliteConnection, user_id: &str) -> R
                UNION
                SELECT g.parent_id FROM experience_groups g JOIN reach r ON g.id = r.id
                WHERE g.parent_id IS NOT NULL
+           ),
+           tied(group_id, device_id) AS (
+               SELECT gd.group_id, gd.device_id FROM experience_group_devices gd JOIN reach r ON gd.group_id = r.id
+               UNION
+               SELECT t.group_id, dt.device_id FROM experience_group_device_tags t
+               JOIN reach r ON t.group_id = r.id
+               JOIN device_tags dt ON dt.key = t.key AND (t.value IS NULL OR dt.value = t.value)
            )
            SELECT d.id AS "device_id!", d.name AS "device_name!", d.description AS "description!",
                   d.created_at AS "created_at!", d.updated_at AS "updated_at!",
                   g.id AS "group_id!", g.name AS "group_name!"
-           FROM reach r
-           JOIN experience_group_devices gd ON gd.group_id = r.id
-           JOIN devices d ON d.id = gd.device_id
-           JOIN experience_groups g ON g.id = gd.group_id
+           FROM tied
+           JOIN experience_groups g ON g.id = tied.group_id
+           JOIN devices d ON d.id = tied.device_id AND d.application_id = g.application_id
            ORDER BY d.name, d.id, g.name, g.id"#,
         user_id
     )

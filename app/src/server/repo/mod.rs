@@ -2,8 +2,11 @@
 //! decides the transaction's scope.
 
 pub mod admins;
+pub mod api_tokens;
 pub mod applications;
 pub mod devices;
 pub mod experience_tokens;
+pub mod groups;
 pub mod sessions;
+pub mod user_search;
 pub mod users;

@@ -179,6 +179,39 @@ pub async fn groups_of(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec
     .await
 }
 
+/// Sets the user's tags to exactly `tags`.
+pub async fn replace_tags(conn: &mut SqliteConnection, user_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_user_tags WHERE user_id = ?", user_id)
+        .execute(&mut *conn)
+        .await?;
+    for (key, value) in tags {
+        sqlx::query!("INSERT INTO experience_user_tags (user_id, key, value) VALUES (?, ?, ?)", user_id, key, value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets the user's groups to exactly `group_ids`, writing only the differences so the
+/// membership triggers see real changes only.
+pub async fn replace_groups(conn: &mut SqliteConnection, user_id: &str, group_ids: &[String]) -> Result<(), sqlx::Error> {
+    let current: Vec<String> =
+        sqlx::query_scalar!("SELECT group_id FROM experience_group_members WHERE user_id = ?", user_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for gone in current.iter().filter(|id| !group_ids.contains(id)) {
+        sqlx::query!("DELETE FROM experience_group_members WHERE group_id = ? AND user_id = ?", gone, user_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for new in group_ids.iter().filter(|id| !current.contains(id)) {
+        sqlx::query!("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)", new, user_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn tags_of(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!("SELECT key, value FROM experience_user_tags WHERE user_id = ? ORDER BY key", user_id)
         .fetch_all(conn)

@@ -1,0 +1,25 @@
+//! Application API tokens: the administrators' keys for the REST API (`/api/v1`).
+
+mod api;
+mod page;
+
+pub use api::*;
+pub use page::ApiTokensPage;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A token just created: the only time its secret is ever shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub info: ApiTokenInfo,
+    pub secret: String,
+}

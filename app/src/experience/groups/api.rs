@@ -1,0 +1,109 @@
+use leptos::prelude::*;
+
+use super::{GroupDetail, GroupNode};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use crate::server::{context, ids, repo, AppState};
+
+    /// Authorises the call and checks the application exists.
+    pub async fn open(application_id: &str) -> Result<AppState, AppError> {
+        context::require_admin()?;
+        let not_found = || AppError::NotFound("This application".into());
+        if !ids::is_id(application_id) {
+            return Err(not_found());
+        }
+        let state = context::state()?;
+        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        repo::applications::get(&mut conn, application_id)
+            .await
+            .map_err(context::db_error)?
+            .ok_or_else(not_found)?;
+        Ok(state)
+    }
+
+    /// A parent picker's value: empty for "no parent".
+    pub fn parent(value: String) -> Option<String> {
+        Some(value).filter(|v| !v.is_empty())
+    }
+}
+
+#[server(endpoint = "groups/list")]
+pub async fn list_groups(application_id: String) -> Result<Vec<GroupNode>, AppError> {
+    use crate::server::{context, repo};
+    context::respond(async move {
+        let state = ssr::open(&application_id).await?;
+        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        repo::groups::nodes(&mut conn, &application_id).await.map_err(context::db_error)
+    })
+    .await
+}
+
+#[server(endpoint = "groups/get")]
+pub async fn get_group(application_id: String, group_id: String) -> Result<GroupDetail, AppError> {
+    use crate::server::{context, groups_service::group_not_found, repo};
+    context::respond(async move {
+        let state = ssr::open(&application_id).await?;
+        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        repo::groups::detail(&mut conn, &application_id, &group_id)
+            .await
+            .map_err(context::db_error)?
+            .ok_or_else(group_not_found)
+    })
+    .await
+}
+
+/// Adds a group (under `parent_id`, or at the top when it is empty).
+#[server(endpoint = "groups/create")]
+pub async fn create_group(application_id: String, name: String, description: String, parent_id: String) -> Result<String, AppError> {
+    use crate::server::{context, groups_service, groups_service::GroupInput};
+    context::respond(async move {
+        let state = ssr::open(&application_id).await?;
+        let input = GroupInput {
+            name: Some(name),
+            description: Some(description),
+            parent_id: Some(ssr::parent(parent_id)),
+            ..GroupInput::default()
+        };
+        groups_service::create(&state, &application_id, input).await
+    })
+    .await
+}
+
+/// Renames, describes or moves a group; a move under itself or a subgroup is refused.
+#[server(endpoint = "groups/update")]
+pub async fn update_group(
+    application_id: String,
+    group_id: String,
+    name: String,
+    description: String,
+    parent_id: String,
+) -> Result<(), AppError> {
+    use crate::server::{context, groups_service, groups_service::GroupInput};
+    context::respond(async move {
+        let state = ssr::open(&application_id).await?;
+        let input = GroupInput {
+            name: Some(name),
+            description: Some(description),
+            parent_id: Some(ssr::parent(parent_id)),
+            ..GroupInput::default()
+        };
+        groups_service::update(&state, &application_id, &group_id, input).await
+    })
+    .await
+}
+
+/// Deletes a group: its memberships go, its subgroups move up to its parent.
+#[server(endpoint = "groups/delete")]
+pub async fn delete_group(application_id: String, group_id: String) -> Result<(), AppError> {
+    use crate::server::{context, groups_service};
+    context::respond(async move {
+        let state = ssr::open(&application_id).await?;
+        groups_service::delete(&state, &application_id, &group_id).await?;
+        leptos_axum::redirect(&format!("/applications/{application_id}/experience/groups"));
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,12 @@
+//! Experience groups: the application's tree of groups, each with members and devices.
+
+mod api;
+mod edit_page;
+mod model;
+mod page;
+mod parent_select;
+
+pub use api::*;
+pub use edit_page::EditGroupPage;
+pub use model::*;
+pub use page::GroupsPage;

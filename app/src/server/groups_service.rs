@@ -1,0 +1,193 @@
+//! Creating, changing and deleting experience groups: one transaction each, the tree kept
+//! free of cycles and inside one application.
+
+use sqlx::SqliteConnection;
+
+use super::{clock::now_ms, context::db_error, ids, repo, repo::groups::DeviceTagTie, AppState};
+use crate::domain::{parse_tags, GroupDescription, GroupName, TagKey, TagValue};
+use crate::error::{AppError, FieldErrors};
+
+/// What a caller asks to set; `None` leaves a field as it is. `parent_id: Some(None)` makes
+/// the group a root.
+#[derive(Debug, Default, Clone)]
+pub struct GroupInput {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub parent_id: Option<Option<String>>,
+    pub user_ids: Option<Vec<String>>,
+    pub device_ids: Option<Vec<String>>,
+    pub device_tags: Option<Vec<(Option<String>, Option<String>)>>,
+    pub group_tags: Option<Vec<(String, String)>>,
+}
+
+pub fn group_not_found() -> AppError {
+    AppError::NotFound("This group".into())
+}
+
+pub const CYCLE: &str = "A group cannot be moved under itself or under one of its own subgroups";
+
+fn dedup(ids: &[String]) -> Vec<String> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Every rule that needs no lock: names, tags, and that the ids named exist in the application.
+async fn check(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    input: &GroupInput,
+    errors: &mut FieldErrors,
+) -> Result<Option<Vec<DeviceTagTie>>, AppError> {
+    let mut note = |field: &str, message: String| {
+        errors.entry(field.to_owned()).or_insert(message);
+    };
+    if let Some(name) = &input.name {
+        if let Err(e) = GroupName::parse(name) {
+            note("name", e.to_string());
+        }
+    }
+    if let Some(description) = &input.description {
+        if let Err(e) = GroupDescription::parse(description) {
+            note("description", e.to_string());
+        }
+    }
+    if let Some(tags) = &input.group_tags {
+        if let Err(problems) = parse_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+            let text = problems.iter().map(|(row, e)| format!("Tag {}: {e}", row + 1)).collect::<Vec<_>>().join("; ");
+            note("groupTags", text);
+        }
+    }
+    let mut ties = None;
+    if let Some(device_tags) = &input.device_tags {
+        let mut parsed = Vec::new();
+        for (row, (key, value)) in device_tags.iter().enumerate() {
+            let key = key.as_deref().map(TagKey::parse).transpose();
+            let value = value.as_deref().map(TagValue::parse).transpose();
+            match (key, value) {
+                (Ok(Some(key)), Ok(value)) => parsed.push(DeviceTagTie {
+                    key: key.as_str().to_owned(),
+                    value: value.map(|v| v.as_str().to_owned()),
+                }),
+                (Ok(None), _) => note("deviceTags", format!("Device tag {}: Enter a key", row + 1)),
+                (Err(e), _) | (_, Err(e)) => note("deviceTags", format!("Device tag {}: {e}", row + 1)),
+            }
+        }
+        ties = Some(parsed);
+    }
+    for (field, table, list, what) in [
+        ("experienceUserIds", "experience_users", &input.user_ids, "user"),
+        ("deviceIds", "devices", &input.device_ids, "device"),
+    ] {
+        if let Some(list) = list {
+            let known = repo::groups::existing_ids(conn, table, application_id, list).await.map_err(db_error)?;
+            let unknown: Vec<&str> = list.iter().filter(|id| !known.contains(id)).map(String::as_str).collect();
+            if !unknown.is_empty() {
+                note(field, format!("No such {what} in this application: {}", unknown.join(", ")));
+            }
+        }
+    }
+    if let Some(Some(parent)) = &input.parent_id {
+        let exists = ids::is_id(parent)
+            && repo::groups::get(conn, application_id, parent).await.map_err(db_error)?.is_some();
+        if !exists {
+            note("parentId", "No such parent group in this application".to_owned());
+        }
+    }
+    Ok(ties)
+}
+
+async fn write_ties(
+    conn: &mut SqliteConnection,
+    group_id: &str,
+    input: &GroupInput,
+    ties: Option<Vec<DeviceTagTie>>,
+) -> Result<(), sqlx::Error> {
+    if let Some(user_ids) = &input.user_ids {
+        repo::groups::replace_members(&mut *conn, group_id, &dedup(user_ids)).await?;
+    }
+    if let Some(device_ids) = &input.device_ids {
+        repo::groups::replace_devices(&mut *conn, group_id, &dedup(device_ids)).await?;
+    }
+    if let Some(ties) = ties {
+        repo::groups::replace_device_tags(&mut *conn, group_id, &ties).await?;
+    }
+    if let Some(tags) = &input.group_tags {
+        repo::groups::replace_group_tags(conn, group_id, tags).await?;
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -> Result<String, AppError> {
+    let mut conn = state.pool.acquire().await.map_err(db_error)?;
+    let mut errors = FieldErrors::new();
+    if input.name.is_none() {
+        errors.insert("name".into(), "Enter a name".into());
+    }
+    let ties = check(&mut conn, application_id, &input, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let now = now_ms();
+    let group = repo::groups::Group {
+        id: ids::new_id(),
+        name: GroupName::parse(input.name.as_deref().unwrap_or_default()).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
+        description: input.description.clone().unwrap_or_default(),
+        parent_id: input.parent_id.clone().flatten(),
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db_error)?;
+    repo::groups::insert(&mut tx, application_id, &group).await.map_err(db_error)?;
+    write_ties(&mut tx, &group.id, &input, ties).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(group.id)
+}
+
+pub async fn update(state: &AppState, application_id: &str, group_id: &str, input: GroupInput) -> Result<(), AppError> {
+    let mut conn = state.pool.acquire().await.map_err(db_error)?;
+    let current = repo::groups::get(&mut conn, application_id, group_id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(group_not_found)?;
+    let mut errors = FieldErrors::new();
+    let ties = check(&mut conn, application_id, &input, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let group = repo::groups::Group {
+        name: match &input.name {
+            Some(name) => GroupName::parse(name).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
+            None => current.name.clone(),
+        },
+        description: input.description.clone().unwrap_or(current.description.clone()),
+        parent_id: input.parent_id.clone().unwrap_or(current.parent_id.clone()),
+        updated_at: now_ms(),
+        ..current
+    };
+    let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db_error)?;
+    // Written first so the cycle check runs under the write lock: two moves racing each
+    // other cannot both pass it.
+    if !repo::groups::update(&mut tx, application_id, &group).await.map_err(db_error)? {
+        return Err(group_not_found());
+    }
+    if let Some(parent) = &group.parent_id {
+        if repo::groups::would_cycle(&mut tx, group_id, parent).await.map_err(db_error)? {
+            return Err(AppError::field("parentId", CYCLE));
+        }
+    }
+    write_ties(&mut tx, group_id, &input, ties).await.map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(())
+}
+
+/// Deletes a group; its subgroups move up to its parent and its memberships go.
+pub async fn delete(state: &AppState, application_id: &str, group_id: &str) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await.map_err(db_error)?;
+    if !repo::groups::delete(&mut tx, application_id, group_id, now_ms()).await.map_err(db_error)? {
+        return Err(group_not_found());
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+//! `/applications/{applicationId}`: the parts this server keeps (name, `expUserTokenCutoff`,
+//! the experience-user count).
+
+use app::error::AppError;
+use app::server::clock::{now_ms, parse_rfc3339, rfc3339};
+use app::server::{context::db_error, repo, AppState};
+use app::domain::ApplicationName;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::body::MAX_REST_BODY;
+use crate::api::{ApiError, JsonBody};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    id: String,
+    application_id: String,
+    name: String,
+    creation_date: String,
+    last_updated: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp_user_token_cutoff: Option<String>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    experience_user_count: i64,
+    experience_group_count: i64,
+    device_count: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApplicationPatch {
+    name: Option<String>,
+    exp_user_token_cutoff: Option<String>,
+}
+
+async fn load(state: &AppState, id: &str) -> Result<Application, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    let row = repo::applications::summary(&mut conn, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This application".into()))?;
+    Ok(Application {
+        id: row.id.clone(),
+        application_id: row.id,
+        name: row.name,
+        creation_date: rfc3339(row.created_at),
+        last_updated: rfc3339(row.updated_at),
+        exp_user_token_cutoff: row.exp_user_token_cutoff.map(rfc3339),
+        summary: Summary {
+            experience_user_count: row.user_count,
+            experience_group_count: row.group_count,
+            device_count: row.device_count,
+        },
+    })
+}
+
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Application>, ApiError> {
+    Ok(Json(load(&state, &id).await?))
+}
+
+/// Renames, and sets `expUserTokenCutoff`: every experience token issued before it fails.
+pub async fn patch(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ApplicationPatch, MAX_REST_BODY>,
+) -> Result<Json<Application>, ApiError> {
+    let name = body.name.as_deref().map(ApplicationName::parse).transpose().map_err(|e| AppError::field("name", e))?;
+    let cutoff = body
+        .exp_user_token_cutoff
+        .as_deref()
+        .map(|t| parse_rfc3339(t).ok_or_else(|| AppError::field("expUserTokenCutoff", "expUserTokenCutoff must be an RFC 3339 date")))
+        .transpose()?;
+    let mut tx = state.pool.begin().await?;
+    if let Some(name) = name {
+        repo::applications::rename(&mut tx, &id, name.as_str(), now_ms()).await.map_err(db_error)?;
+    }
+    if let Some(cutoff) = cutoff {
+        repo::applications::set_token_cutoff(&mut tx, &id, cutoff).await.map_err(db_error)?;
+    }
+    tx.commit().await?;
+    Ok(Json(load(&state, &id).await?))
+}

@@ -1,0 +1,50 @@
+//! The administrators' REST API under `/api/v1`, shaped like Losant's so its official
+//! clients work unchanged (DESIGN §3.3). Every route but the OpenAPI document needs an
+//! application API token, and a token reaches its own application only.
+
+mod advanced_query;
+mod applications;
+mod auth;
+mod groups;
+mod list_params;
+pub mod openapi;
+mod users;
+
+use app::error::AppError;
+use app::server::AppState;
+use axum::routing::{any, get};
+use axum::Router;
+use serde::Serialize;
+
+use crate::api::ApiError;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let app = "/api/v1/applications/{application_id}";
+    Router::new()
+        .route(app, get(applications::get).patch(applications::patch))
+        .route(&format!("{app}/experience/users"), get(users::list).post(users::create))
+        .route(
+            &format!("{app}/experience/users/{{user_id}}"),
+            get(users::get).patch(users::patch).delete(users::delete),
+        )
+        .route(&format!("{app}/experience/groups"), get(groups::list).post(groups::create))
+        .route(
+            &format!("{app}/experience/groups/{{group_id}}"),
+            get(groups::get).patch(groups::patch).delete(groups::delete),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(state, auth::require_token))
+        .route("/api/v1/openapi.json", get(openapi::serve))
+        .route("/api/v1/{*rest}", any(unknown_route))
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError(AppError::NotFound("This API route".into()))
+}
+
+/// `{"success": true}`, the answer to every delete.
+#[derive(Serialize)]
+pub struct Success {
+    success: bool,
+}
+
+pub const SUCCESS: Success = Success { success: true };

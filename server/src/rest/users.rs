@@ -1,0 +1,176 @@
+//! `/applications/{applicationId}/experience/users[/{experienceUserId}]`
+
+use app::error::AppError;
+use app::experience::users::{glob_to_like, SortField, EMAIL_TAKEN};
+use app::server::clock::parse_rfc3339;
+use app::server::repo::user_search::{self, Field, Filter, Search};
+use app::server::users_service::{self, user_not_found, UserInput};
+use app::server::{ids, repo, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+use super::list_params::{self, Collection};
+use super::{advanced_query, Success, SUCCESS};
+use crate::api::resources::{experience_user, ExperienceUser};
+use crate::api::body::MAX_REST_BODY;
+use crate::api::{ApiError, JsonBody};
+
+const SORT_FIELDS: &[&str] = &["firstName", "lastName", "email", "id", "creationDate", "lastLogin", "lastUpdated"];
+const FILTER_FIELDS: &[&str] = &["firstName", "lastName", "email"];
+
+/// The body of a create or an update (`experienceUserPost.json` / `experienceUserPatch.json`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct UserBody {
+    email: Option<String>,
+    password: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    token_cutoff: Option<String>,
+    user_tags: Option<BTreeMap<String, String>>,
+    experience_group_ids: Option<Vec<String>>,
+}
+
+impl UserBody {
+    fn into_input(self) -> Result<UserInput, AppError> {
+        let token_cutoff = match self.token_cutoff {
+            None => None,
+            Some(text) => Some(parse_rfc3339(&text).ok_or_else(|| {
+                AppError::field("tokenCutoff", "tokenCutoff must be an RFC 3339 date, like 2026-11-27T10:00:00.000Z")
+            })?),
+        };
+        Ok(UserInput {
+            email: self.email,
+            password: self.password,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            tags: self.user_tags.map(|tags| tags.into_iter().collect()),
+            group_ids: self.experience_group_ids,
+            token_cutoff,
+        })
+    }
+}
+
+/// A taken email is a field error on the pages (shown under the field) and a conflict (409)
+/// for API clients, with the same message.
+fn taken_is_conflict(error: AppError) -> AppError {
+    match &error {
+        AppError::Invalid(fields) if fields.len() == 1 && fields.get("email").is_some_and(|m| m == EMAIL_TAKEN) => {
+            AppError::Conflict(EMAIL_TAKEN.to_owned())
+        }
+        _ => error,
+    }
+}
+
+async fn answer(state: &AppState, application_id: &str, user_id: &str) -> Result<ExperienceUser, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(experience_user(&mut conn, application_id, user_id).await?.ok_or_else(user_not_found)?)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Collection<ExperienceUser>>, ApiError> {
+    let params = list_params::parse(&q, SORT_FIELDS, "email", FILTER_FIELDS)?;
+    let mut parts = Vec::new();
+    if let Some(filter) = &params.filter {
+        let field = match params.filter_field.as_deref() {
+            Some("firstName") => Field::FirstName,
+            Some("lastName") => Field::LastName,
+            _ => Field::Email,
+        };
+        parts.push(Filter::Like { field, pattern: glob_to_like(filter, false) });
+    }
+    let group = q.get("experienceGroupId").filter(|g| !g.is_empty()).cloned();
+    match group.as_deref() {
+        None => {}
+        Some("any") => parts.push(Filter::Grouped(true)),
+        Some("none") => parts.push(Filter::Grouped(false)),
+        Some(id) if ids::is_id(id) => parts.push(Filter::InGroup {
+            id: id.to_owned(),
+            with_ancestors: list_params::flag(&q, "includeAncestorGroups"),
+        }),
+        Some(_) => return Err(AppError::field("experienceGroupId", "experienceGroupId must be a group id, any or none").into()),
+    }
+    if let Some(query) = q.get("query").filter(|q| !q.is_empty()) {
+        let json: serde_json::Value = serde_json::from_str(query)
+            .map_err(|e| AppError::field("query", format!("query is not valid JSON: {e}")))?;
+        parts.push(advanced_query::parse(&json).map_err(|m| AppError::field("query", m))?);
+    }
+    let filter = Filter::All(parts);
+    let sort = match params.sort_field.as_str() {
+        "firstName" => SortField::FirstName,
+        "lastName" => SortField::LastName,
+        "creationDate" => SortField::Created,
+        "lastLogin" => SortField::LastLogin,
+        "lastUpdated" => SortField::LastUpdated,
+        _ => SortField::Email,
+    };
+    let search = Search {
+        filter: &filter,
+        sort,
+        sort_by_id: params.sort_field == "id",
+        descending: params.descending,
+        limit: params.per_page,
+        offset: params.page.saturating_mul(params.per_page),
+    };
+    let mut conn = state.pool.acquire().await?;
+    let (users, total) = user_search::search(&mut conn, &application_id, &search).await?;
+    let mut items = Vec::with_capacity(users.len());
+    for user in users {
+        let tags = repo::users::tags_of(&mut conn, &user.id).await?;
+        let groups = repo::users::groups_of(&mut conn, &user.id).await?;
+        items.push(ExperienceUser::new(&application_id, user, tags, groups));
+    }
+    let mut collection = Collection::new(items, total, params, &application_id);
+    // The schema's experienceGroupId is an id; `any` and `none` are not echoed.
+    collection.experience_group_id = group.filter(|g| ids::is_id(g));
+    Ok(Json(collection))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Path(application_id): Path<String>,
+    JsonBody(body): JsonBody<UserBody, MAX_REST_BODY>,
+) -> Result<(StatusCode, Json<ExperienceUser>), ApiError> {
+    let mut input = body.into_input()?;
+    // Required on creation; the service reports them as missing like any other bad value.
+    input.email.get_or_insert_with(String::new);
+    input.password.get_or_insert_with(String::new);
+    let id = users_service::create(&state, &application_id, input).await.map_err(taken_is_conflict)?;
+    Ok((StatusCode::CREATED, Json(answer(&state, &application_id, &id).await?)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    Path((application_id, user_id)): Path<(String, String)>,
+) -> Result<Json<ExperienceUser>, ApiError> {
+    Ok(Json(answer(&state, &application_id, &user_id).await?))
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    Path((application_id, user_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<UserBody, MAX_REST_BODY>,
+) -> Result<Json<ExperienceUser>, ApiError> {
+    users_service::update(&state, &application_id, &user_id, None, body.into_input()?)
+        .await
+        .map_err(taken_is_conflict)?;
+    Ok(Json(answer(&state, &application_id, &user_id).await?))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path((application_id, user_id)): Path<(String, String)>,
+) -> Result<Json<Success>, ApiError> {
+    let mut conn = state.pool.acquire().await?;
+    if repo::users::delete(&mut conn, &application_id, &user_id).await? {
+        Ok(Json(SUCCESS))
+    } else {
+        Err(user_not_found().into())
+    }
+}

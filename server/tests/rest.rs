@@ -1,0 +1,216 @@
+//! The REST API's doors: tokens (missing, revoked, another application's), the OpenAPI
+//! document against the routes, and the tree rules through the API.
+
+mod common;
+
+use common::{spawn_app, Answer, TestApp};
+use http::StatusCode;
+use serde_json::{json, Value};
+use server::rest::openapi;
+
+struct Setup {
+    app: TestApp,
+    cookie: String,
+    app_id: String,
+    token: String,
+}
+
+async fn new_application(app: &TestApp, cookie: &str, name: &str) -> String {
+    let created = app.call("applications/create", &[("name", name)], Some(cookie)).await;
+    serde_json::from_str(&created.body).unwrap()
+}
+
+async fn new_token(app: &TestApp, cookie: &str, app_id: &str) -> (String, String) {
+    let created = app
+        .call("api-tokens/create", &[("application_id", app_id), ("name", "ci"), ("expires", "")], Some(cookie))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let body = created.json();
+    (body["info"]["id"].as_str().unwrap().to_owned(), body["secret"].as_str().unwrap().to_owned())
+}
+
+async fn setup() -> Setup {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_application(&app, &cookie, "Farm").await;
+    let (_, token) = new_token(&app, &cookie, &app_id).await;
+    Setup { app, cookie, app_id, token }
+}
+
+impl Setup {
+    async fn api(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
+        self.api_as(&self.token, method, path, body).await
+    }
+
+    async fn api_as(&self, token: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
+        let bearer = format!("Bearer {token}");
+        let body = body.map(|b| b.to_string());
+        self.app.json(method, &format!("/api/v1{path}"), body.as_deref(), &[("authorization", &bearer)]).await
+    }
+}
+
+fn fill(path: &str, app_id: &str, user_id: &str, group_id: &str) -> String {
+    path.replace("{applicationId}", app_id)
+        .replace("{experienceUserId}", user_id)
+        .replace("{experienceGroupId}", group_id)
+}
+
+fn assert_refused(answer: &Answer, status: StatusCode, what: &str) {
+    assert_eq!(answer.status, status, "{what}: {}", answer.body);
+    let body = answer.json();
+    assert!(body["type"].is_string() && body["message"].is_string(), "{what}: {body}");
+    assert_eq!(body.as_object().unwrap().len(), 2, "{what}: nothing but type and message: {body}");
+}
+
+#[tokio::test]
+async fn every_route_refuses_a_missing_revoked_or_foreign_token() {
+    let s = setup().await;
+    let user = s.api("POST", &format!("/applications/{}/experience/users", s.app_id), Some(json!({ "email": "ann@example.com", "password": "a-good-password" }))).await;
+    assert_eq!(user.status, StatusCode::CREATED, "{}", user.body);
+    let user_id = user.json()["id"].as_str().unwrap().to_owned();
+    let group = s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
+    assert_eq!(group.status, StatusCode::CREATED, "{}", group.body);
+    let group_id = group.json()["id"].as_str().unwrap().to_owned();
+
+    let (revoked_id, revoked) = new_token(&s.app, &s.cookie, &s.app_id).await;
+    let done = s.app.call("api-tokens/revoke", &[("application_id", &s.app_id), ("token_id", &revoked_id)], Some(&s.cookie)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let other_app = new_application(&s.app, &s.cookie, "Other").await;
+    let (_, foreign) = new_token(&s.app, &s.cookie, &other_app).await;
+
+    for op in openapi::OPERATIONS {
+        let path = format!("/api/v1{}", fill(op.path, &s.app_id, &user_id, &group_id));
+        let method = op.method.to_uppercase();
+        let body = op.request.map(|_| "{}");
+        let none = s.app.json(&method, &path, body, &[]).await;
+        assert_refused(&none, StatusCode::UNAUTHORIZED, &format!("{method} {path} without a token"));
+        let garbage = s.app.json(&method, &path, body, &[("authorization", "Bearer nope")]).await;
+        assert_refused(&garbage, StatusCode::UNAUTHORIZED, &format!("{method} {path} with garbage"));
+        let revoked_answer = s.app.json(&method, &path, body, &[("authorization", &format!("Bearer {revoked}"))]).await;
+        assert_refused(&revoked_answer, StatusCode::UNAUTHORIZED, &format!("{method} {path} with a revoked token"));
+        let foreign_answer = s.app.json(&method, &path, body, &[("authorization", &format!("Bearer {foreign}"))]).await;
+        assert_refused(&foreign_answer, StatusCode::FORBIDDEN, &format!("{method} {path} with another application's token"));
+    }
+    // Nothing was changed by any of those.
+    assert_eq!(s.api("GET", &format!("/applications/{}/experience/users/{user_id}", s.app_id), None).await.status, StatusCode::OK);
+    assert_eq!(s.api("GET", &format!("/applications/{}/experience/groups/{group_id}", s.app_id), None).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_routes() {
+    let s = setup().await;
+    let served = s.app.json("GET", "/api/v1/openapi.json", None, &[]).await;
+    assert_eq!(served.status, StatusCode::OK);
+    let document = served.json();
+    assert_eq!(document, openapi::document());
+    assert_eq!(document["openapi"], "3.1.0");
+
+    let user = s.api("POST", &format!("/applications/{}/experience/users", s.app_id), Some(json!({ "email": "ann@example.com", "password": "a-good-password" }))).await;
+    let user_id = user.json()["id"].as_str().unwrap().to_owned();
+    let group = s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
+    let group_id = group.json()["id"].as_str().unwrap().to_owned();
+
+    let paths = document["paths"].as_object().unwrap();
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            operations += 1;
+            let documented: Vec<u16> = operation["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
+            let target = fill(path, &s.app_id, &user_id, &group_id);
+            // A body that parses but changes nothing harmful; deletes run last, below.
+            if method == "delete" {
+                continue;
+            }
+            let body = operation.get("requestBody").map(|_| match (method.as_str(), path.ends_with("/users")) {
+                ("post", true) => json!({ "email": "bob@example.com", "password": "a-good-password" }),
+                ("post", false) => json!({ "name": "Loft" }),
+                _ => json!({}),
+            });
+            let answer = s.api(&method.to_uppercase(), &target, body).await;
+            assert!(documented.contains(&answer.status.as_u16()), "{method} {path}: {} not in {documented:?}: {}", answer.status, answer.body);
+            assert!(answer.status.is_success(), "{method} {path}: {}", answer.body);
+        }
+    }
+    assert_eq!(operations, openapi::OPERATIONS.len());
+    for (path, id) in [("/experience/users/", &user_id), ("/experience/groups/", &group_id)] {
+        let answer = s.api("DELETE", &format!("/applications/{}{path}{id}", s.app_id), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(answer.json(), json!({ "success": true }));
+    }
+    // What is not documented is not served.
+    let undocumented = s.api("DELETE", &format!("/applications/{}", s.app_id), None).await;
+    assert_eq!(undocumented.status, StatusCode::METHOD_NOT_ALLOWED);
+    let unknown = s.api("GET", &format!("/applications/{}/devices", s.app_id), None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json()["type"], "NotFound");
+}
+
+#[tokio::test]
+async fn groups_stay_a_tree_and_children_move_up_when_a_parent_goes() {
+    let s = setup().await;
+    let groups = format!("/applications/{}/experience/groups", s.app_id);
+    let create = |name: &'static str, parent: Option<String>| {
+        let s = &s;
+        let groups = groups.clone();
+        async move {
+            let answer = s.api("POST", &groups, Some(json!({ "name": name, "parentId": parent }))).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+            answer.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let root = create("Root", None).await;
+    let middle = create("Middle", Some(root.clone())).await;
+    let leaf = create("Leaf", Some(middle.clone())).await;
+
+    for (group, parent) in [(&root, &leaf), (&root, &root), (&middle, &leaf)] {
+        let moved = s.api("PATCH", &format!("{groups}/{group}"), Some(json!({ "parentId": parent }))).await;
+        assert_eq!(moved.status, StatusCode::BAD_REQUEST, "{}", moved.body);
+        assert!(moved.json()["message"].as_str().unwrap().contains("cannot be moved under itself"));
+    }
+    let unknown_parent = s.api("PATCH", &format!("{groups}/{leaf}"), Some(json!({ "parentId": "ffffffffffffffffffffffff" }))).await;
+    assert_eq!(unknown_parent.status, StatusCode::BAD_REQUEST);
+
+    let deleted = s.api("DELETE", &format!("{groups}/{middle}"), None).await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    let leaf_now = s.api("GET", &format!("{groups}/{leaf}"), None).await.json();
+    assert_eq!(leaf_now["parentId"], root.as_str());
+    let to_root = s.api("PATCH", &format!("{groups}/{leaf}"), Some(json!({ "parentId": null }))).await;
+    assert_eq!(to_root.json()["parentId"], Value::Null);
+    let missing = s.api("GET", &format!("{groups}/{middle}"), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn users_through_the_api_share_the_rules_of_the_pages() {
+    let s = setup().await;
+    let users = format!("/applications/{}/experience/users", s.app_id);
+    let bad = s.api("POST", &users, Some(json!({ "email": "nope", "password": "short", "userTags": { "has space": "x" } }))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let message = bad.json()["message"].as_str().unwrap().to_owned();
+    for expected in ["Enter a valid email address", "Password must be at least 8 characters (this one has 5)", "Tag 1: Key may only hold"] {
+        assert!(message.contains(expected), "{message}");
+    }
+    let unknown_field = s.api("POST", &users, Some(json!({ "email": "a@b.co", "password": "a-good-password", "role": "admin" }))).await;
+    assert_eq!(unknown_field.status, StatusCode::BAD_REQUEST);
+    assert!(unknown_field.json()["message"].as_str().unwrap().contains("unknown field"));
+
+    let created = s.api("POST", &users, Some(json!({ "email": "Ann@Example.com", "password": "a-good-password", "userTags": { "floor": "<b>2</b> 🌱" } }))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+    let taken = s.api("POST", &users, Some(json!({ "email": "ann@example.COM", "password": "a-good-password" }))).await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.json()["message"], "A user with this email already exists in this application");
+
+    let cutoff = "2030-01-02T03:04:05.678Z";
+    let patched = s.api("PATCH", &format!("{users}/{id}"), Some(json!({ "tokenCutoff": cutoff, "lastName": "Lee" }))).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    let patched = patched.json();
+    assert_eq!(patched["tokenCutoff"], cutoff);
+    assert_eq!(patched["lastName"], "Lee");
+    assert_eq!(patched["userTags"], json!({ "floor": "<b>2</b> 🌱" }), "tags untouched when not given");
+
+    let app = s.api("PATCH", &format!("/applications/{}", s.app_id), Some(json!({ "expUserTokenCutoff": cutoff }))).await;
+    assert_eq!(app.status, StatusCode::OK, "{}", app.body);
+    assert_eq!(app.json()["expUserTokenCutoff"], cutoff);
+    assert_eq!(app.json()["summary"]["experienceUserCount"], 1);
+}
