@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod applications;
 pub mod auth;
 pub mod components;
+pub mod devices;
 pub mod domain;
 pub mod error;
 pub mod experience;
@@ -21,6 +22,7 @@ use api_tokens::ApiTokensPage;
 use applications::{ApplicationsPage, SettingsPage};
 use auth::LoginPage;
 use components::layout::AdminLayout;
+use devices::{DevicePage, DevicesPage};
 use experience::{EditGroupPage, EditUserPage, GroupsPage, NewUserPage, UsersPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -61,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!(":app/experience/users/:user") view=EditUserPage/>
                     <Route path=path!(":app/experience/groups") view=GroupsPage/>
                     <Route path=path!(":app/experience/groups/:group") view=EditGroupPage/>
+                    <Route path=path!(":app/devices") view=DevicesPage/>
+                    <Route path=path!(":app/devices/:device") view=DevicePage/>
                     <Route path=path!(":app/settings") view=SettingsPage/>
                     <Route path=path!(":app/api-tokens") view=ApiTokensPage/>
                 </ParentRoute>

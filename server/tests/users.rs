@@ -129,7 +129,8 @@ async fn the_user_limit_holds_under_concurrency() {
 async fn get_user(app: &TestApp, cookie: &str, app_id: &str, id: &str) -> serde_json::Value {
     let answer = app.call("users/get", &[("application_id", app_id), ("user_id", id)], Some(cookie)).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    serde_json::from_str(&answer.body).unwrap()
+    let form: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    form["user"].clone()
 }
 
 async fn password_hash(app: &TestApp, id: &str) -> String {
@@ -354,4 +355,66 @@ async fn the_text_filter_matches_globs_on_email_and_names() {
         assert_eq!(rows.len(), expected, "{filter}");
         assert_eq!(matching, expected as i64, "{filter}");
     }
+}
+
+#[tokio::test]
+async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let group = |name: &'static str, parent: String| {
+        let (app, cookie, app_id) = (&app, cookie.clone(), app_id.clone());
+        async move {
+            let answer = app
+                .call("groups/create", &[("application_id", &app_id), ("name", name), ("description", ""), ("parent_id", &parent)], Some(&cookie))
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            serde_json::from_str::<String>(&answer.body).unwrap()
+        }
+    };
+    let root = group("Root", String::new()).await;
+    let leaf = group("Leaf", root.clone()).await;
+    let with = |email: &'static str, tags: &'static str, groups: String| {
+        let (app, cookie, app_id) = (&app, cookie.clone(), app_id.clone());
+        async move {
+            app.call(
+                "users/create",
+                &[("application_id", &app_id), ("email", email), ("password", "a-good-password"), ("first_name", ""),
+                  ("last_name", ""), ("tags_json", tags), ("group_ids", &groups)],
+                Some(&cookie),
+            )
+            .await
+        }
+    };
+    let bad = with("bad@example.com", r#"[["floor","1"],["floor","2"]]"#, leaf.clone()).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("used twice"), "{}", bad.body);
+    assert_eq!(counts(&app, &app_id).await, (0, 0), "nothing of a refused user is saved");
+    let unknown_group = with("bad@example.com", "[]", "ffffffffffffffffffffffff".into()).await;
+    assert_eq!(unknown_group.status, StatusCode::BAD_REQUEST);
+
+    assert!(with("ann@example.com", r#"[["floor","2"],["role","<b>vet</b> 🐄"]]"#, leaf.clone()).await.status.is_success());
+    assert!(with("bob@example.com", r#"[["floor","3"]]"#, root.clone()).await.status.is_success());
+    assert!(with("cy@example.com", r#"[["shift","night"]]"#, String::new()).await.status.is_success());
+    assert_eq!(counts(&app, &app_id).await, (3, 2));
+
+    let list = |q: ListQuery| {
+        let (pool, app_id) = (app.pool.clone(), app_id.clone());
+        async move {
+            let mut conn = pool.acquire().await.unwrap();
+            let (rows, _, _) = app::server::repo::users::list(&mut conn, &app_id, &q).await.unwrap();
+            rows.into_iter().map(|r| r.email).collect::<Vec<_>>()
+        }
+    };
+    let base = ListQuery { size: 25, ..Default::default() };
+    assert_eq!(list(ListQuery { tag: "floor".into(), ..base.clone() }).await, ["ann@example.com", "bob@example.com"]);
+    assert_eq!(list(ListQuery { tag: "floor=3".into(), ..base.clone() }).await, ["bob@example.com"]);
+    assert_eq!(list(ListQuery { group: root.clone(), ..base.clone() }).await, ["bob@example.com"]);
+    assert_eq!(list(ListQuery { group: root.clone(), subgroups: true, ..base.clone() }).await, ["ann@example.com", "bob@example.com"]);
+    assert_eq!(list(ListQuery { group: root.clone(), subgroups: true, tag: "role".into(), ..base.clone() }).await, ["ann@example.com"]);
+
+    let keys = app.call("users/tag-keys", &[("application_id", &app_id), ("prefix", "")], Some(&cookie)).await;
+    assert_eq!(serde_json::from_str::<Vec<String>>(&keys.body).unwrap(), ["floor", "role", "shift"], "most used first");
+    let keys = app.call("users/tag-keys", &[("application_id", &app_id), ("prefix", "s")], Some(&cookie)).await;
+    assert_eq!(serde_json::from_str::<Vec<String>>(&keys.body).unwrap(), ["shift"]);
 }

@@ -74,6 +74,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <p class="nav-heading">"Experience"</p>
                     <A href=move || format!("/applications/{}/experience/users", app_id.get())>"Users & Groups"</A>
                     <A href=move || format!("/applications/{}/experience/groups", app_id.get())>"Groups"</A>
+                    <A href=move || format!("/applications/{}/devices", app_id.get())>"Devices"</A>
                     <p class="nav-heading">"Application"</p>
                     <A href=move || format!("/applications/{}/settings", app_id.get())>"Settings"</A>
                     <A href=move || format!("/applications/{}/api-tokens", app_id.get())>"API tokens"</A>

@@ -2,4 +2,6 @@
 
 pub mod confirm;
 pub mod field;
+pub mod group_picker;
 pub mod layout;
+pub mod tag_editor;

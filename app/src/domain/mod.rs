@@ -3,7 +3,7 @@
 
 mod application_name;
 mod email;
-mod group_name;
+mod name;
 mod password;
 mod person_name;
 mod tag;
@@ -11,7 +11,7 @@ mod user_limit;
 
 pub use application_name::{ApplicationName, ApplicationNameError};
 pub use email::{Email, EmailError};
-pub use group_name::{GroupDescription, GroupError, GroupName};
+pub use name::{Description, Name, NameError};
 pub use password::{Password, PasswordError};
 pub use person_name::{PersonName, PersonNameError};
 pub use tag::{parse_tags, TagError, TagKey, TagValue};

@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::{clock::now_ms, context::db_error, ids, repo, repo::groups::DeviceTagTie, AppState};
-use crate::domain::{parse_tags, GroupDescription, GroupName, TagKey, TagValue};
+use crate::domain::{parse_tags, Description, Name, TagKey, TagValue};
 use crate::error::{AppError, FieldErrors};
 
 /// What a caller asks to set; `None` leaves a field as it is. `parent_id: Some(None)` makes
@@ -44,12 +44,12 @@ async fn check(
         errors.entry(field.to_owned()).or_insert(message);
     };
     if let Some(name) = &input.name {
-        if let Err(e) = GroupName::parse(name) {
+        if let Err(e) = Name::parse(name) {
             note("name", e.to_string());
         }
     }
     if let Some(description) = &input.description {
-        if let Err(e) = GroupDescription::parse(description) {
+        if let Err(e) = Description::parse(description) {
             note("description", e.to_string());
         }
     }
@@ -132,7 +132,7 @@ pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -
     let now = now_ms();
     let group = repo::groups::Group {
         id: ids::new_id(),
-        name: GroupName::parse(input.name.as_deref().unwrap_or_default()).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
+        name: Name::parse(input.name.as_deref().unwrap_or_default()).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
         description: input.description.clone().unwrap_or_default(),
         parent_id: input.parent_id.clone().flatten(),
         created_at: now,
@@ -158,7 +158,7 @@ pub async fn update(state: &AppState, application_id: &str, group_id: &str, inpu
     }
     let group = repo::groups::Group {
         name: match &input.name {
-            Some(name) => GroupName::parse(name).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
+            Some(name) => Name::parse(name).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
             None => current.name.clone(),
         },
         description: input.description.clone().unwrap_or(current.description.clone()),

@@ -24,6 +24,18 @@ mod ssr {
         Ok(state)
     }
 
+    /// The device-tag rules the form sends as `[{key, value?}]`; absent leaves them alone.
+    pub fn device_tags(json: Option<String>) -> Result<Option<Vec<(Option<String>, Option<String>)>>, AppError> {
+        #[derive(serde::Deserialize)]
+        struct Tie {
+            key: Option<String>,
+            value: Option<String>,
+        }
+        let Some(json) = json.filter(|j| !j.is_empty()) else { return Ok(None) };
+        let ties: Vec<Tie> = serde_json::from_str(&json).map_err(|_| AppError::field("deviceTags", "The tag rules could not be read"))?;
+        Ok(Some(ties.into_iter().map(|t| (t.key, t.value)).collect()))
+    }
+
     /// A parent picker's value: empty for "no parent".
     pub fn parent(value: String) -> Option<String> {
         Some(value).filter(|v| !v.is_empty())
@@ -80,6 +92,7 @@ pub async fn update_group(
     name: String,
     description: String,
     parent_id: String,
+    device_tags_json: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{context, groups_service, groups_service::GroupInput};
     context::respond(async move {
@@ -88,6 +101,7 @@ pub async fn update_group(
             name: Some(name),
             description: Some(description),
             parent_id: Some(ssr::parent(parent_id)),
+            device_tags: ssr::device_tags(device_tags_json)?,
             ..GroupInput::default()
         };
         groups_service::update(&state, &application_id, &group_id, input).await

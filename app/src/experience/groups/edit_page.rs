@@ -3,12 +3,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::device_tag_ties::{DeviceTagTies, TieRows};
 use super::parent_select::ParentSelect;
 use super::{get_group, list_groups, self_and_descendants, DeleteGroup, GroupDetail, GroupNode, UpdateGroup};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
-use crate::domain::GroupName;
+use crate::domain::Name;
 use crate::error::AppError;
 
 /// One group: rename, describe, move; its members and devices; delete.
@@ -45,6 +46,7 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
     let name_error = RwSignal::new(None::<String>);
     let server_error = Signal::derive(move || update.value().get().and_then(Result::err));
     let confirming = RwSignal::new(false);
+    let ties = TieRows::new(detail.device_tags.clone());
     let node = detail.node.clone();
     let excluded = self_and_descendants(&nodes, &node.id);
     let children = nodes.iter().filter(|n| n.parent_id.as_deref() == Some(node.id.as_str())).count();
@@ -79,8 +81,8 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
             attr:novalidate=true
             on:submit:capture=move |ev| {
                 if let Ok(data) = UpdateGroup::from_event(&ev) {
-                    name_error.set(GroupName::parse(&data.name).err().map(|e| e.to_string()));
-                    if name_error.with_untracked(Option::is_some) {
+                    name_error.set(Name::parse(&data.name).err().map(|e| e.to_string()));
+                    if name_error.with_untracked(Option::is_some) || ties.error().is_some() {
                         ev.prevent_default();
                     }
                 }
@@ -90,7 +92,7 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
             <input type="hidden" name="group_id" value=node.id.clone()/>
             <label for="group-name">"Name"</label>
             <input id="group-name" name="name" value=node.name.clone() autocomplete="off" aria-describedby="group-name-error"
-                on:input=move |ev| name_error.set(GroupName::parse(&event_target_value(&ev)).err().map(|e| e.to_string()))/>
+                on:input=move |ev| name_error.set(Name::parse(&event_target_value(&ev)).err().map(|e| e.to_string()))/>
             <FieldError id="group-name-error"
                 message=Signal::derive(move || name_error.get().or_else(|| server_error.get().and_then(|e| e.field_message("name"))))/>
             <label for="group-description">"Description"</label>
@@ -100,6 +102,7 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
             <ParentSelect nodes=nodes.clone() selected=node.parent_id.clone().unwrap_or_default() excluded/>
             <FieldError id="group-parent-error"
                 message=Signal::derive(move || server_error.get().and_then(|e| e.field_message("parentId")))/>
+            <DeviceTagTies rows=ties server_error=Signal::derive(move || server_error.get().and_then(|e| e.field_message("deviceTags")))/>
             <FormError error=Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || update.pending().get()>

@@ -1,6 +1,7 @@
 //! Experience groups: the application's tree of groups, each with members and devices.
 
 mod api;
+mod device_tag_ties;
 mod edit_page;
 mod model;
 mod page;

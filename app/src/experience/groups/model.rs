@@ -18,8 +18,10 @@ pub struct GroupDetail {
     pub node: GroupNode,
     /// (user id, email), at most the first 200 by email.
     pub members: Vec<(String, String)>,
-    /// (device id, name).
+    /// (device id, name) of the devices tied to it by id or by tag.
     pub devices: Vec<(String, String)>,
+    /// Its device-tag rules: key, and value if any.
+    pub device_tags: Vec<(String, Option<String>)>,
 }
 
 /// The nodes depth-first (children sorted by name), each with its depth: the order the tree

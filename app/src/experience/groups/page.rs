@@ -6,7 +6,7 @@ use super::parent_select::ParentSelect;
 use super::{list_groups, tree_order, CreateGroup};
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
-use crate::domain::GroupName;
+use crate::domain::Name;
 use crate::error::AppError;
 
 /// The application's groups as a tree, and a form to add one.
@@ -39,7 +39,7 @@ pub fn GroupsPage() -> impl IntoView {
                     attr:novalidate=true
                     on:submit:capture=move |ev| {
                         if let Ok(data) = CreateGroup::from_event(&ev) {
-                            name_error.set(GroupName::parse(&data.name).err().map(|e| e.to_string()));
+                            name_error.set(Name::parse(&data.name).err().map(|e| e.to_string()));
                             if name_error.with_untracked(Option::is_some) {
                                 ev.prevent_default();
                             }
@@ -49,7 +49,7 @@ pub fn GroupsPage() -> impl IntoView {
                     <input type="hidden" name="application_id" value=move || app_id.get()/>
                     <label for="group-name">"Name"</label>
                     <input id="group-name" name="name" autocomplete="off" aria-describedby="group-name-error"
-                        on:input=move |ev| name_error.set(GroupName::parse(&event_target_value(&ev)).err().map(|e| e.to_string()))/>
+                        on:input=move |ev| name_error.set(Name::parse(&event_target_value(&ev)).err().map(|e| e.to_string()))/>
                     <FieldError id="group-name-error"
                         message=Signal::derive(move || name_error.get().or_else(|| create_error.get().and_then(|e| e.field_message("name"))))/>
                     <label for="group-description">"Description"</label>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use super::{ListQuery, UserDetail, UserPage};
+use super::{ListQuery, UserDetail, UserForm, UserPage};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -12,6 +12,18 @@ mod ssr {
     use sqlx::Sqlite;
 
     pub use crate::server::users_service::user_not_found;
+
+    /// The tag rows the form sends as JSON pairs; absent means "leave the tags alone".
+    pub fn decode_tags(json: Option<String>) -> Result<Option<Vec<(String, String)>>, AppError> {
+        json.map(|j| serde_json::from_str(if j.is_empty() { "[]" } else { &j }))
+            .transpose()
+            .map_err(|_| AppError::field("tags", "The tags could not be read"))
+    }
+
+    /// Comma-separated group ids; absent means "leave the groups alone".
+    pub fn decode_groups(ids: Option<String>) -> Option<Vec<String>> {
+        ids.map(|s| s.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+    }
 
     /// Authorises the call and checks the application exists; returns a connection to use.
     pub async fn open(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
@@ -29,6 +41,9 @@ mod ssr {
         Ok(conn)
     }
 }
+
+#[cfg(feature = "ssr")]
+pub(super) use ssr::open as open_application;
 
 /// One page of a list view, with every view's count.
 #[server(endpoint = "users/list", input = Json)]
@@ -56,14 +71,36 @@ pub async fn list_users(application_id: String, query: ListQuery) -> Result<User
 }
 
 #[server(endpoint = "users/get")]
-pub async fn get_user(application_id: String, user_id: String) -> Result<UserDetail, AppError> {
+pub async fn get_user(application_id: String, user_id: String) -> Result<UserForm, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = ssr::open(&application_id).await?;
-        repo::users::get(&mut conn, &application_id, &user_id)
+        let user = repo::users::get(&mut conn, &application_id, &user_id)
             .await
             .map_err(context::db_error)?
-            .ok_or_else(ssr::user_not_found)
+            .ok_or_else(ssr::user_not_found)?;
+        let tags = repo::users::tags_of(&mut conn, &user_id).await.map_err(context::db_error)?;
+        let group_ids = repo::users::groups_of(&mut conn, &user_id)
+            .await
+            .map_err(context::db_error)?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
+        Ok(UserForm { user, tags, group_ids })
+    })
+    .await
+}
+
+/// Tag keys other users of the application use, starting with `prefix`, most used first.
+#[server(endpoint = "users/tag-keys")]
+pub async fn suggest_tag_keys(application_id: String, prefix: String) -> Result<Vec<String>, AppError> {
+    use crate::server::{context, repo};
+    context::respond(async move {
+        let mut conn = ssr::open(&application_id).await?;
+        if prefix.len() > 255 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return Ok(Vec::new());
+        }
+        repo::users::suggest_tag_keys(&mut conn, &application_id, &prefix).await.map_err(context::db_error)
     })
     .await
 }
@@ -92,6 +129,8 @@ pub async fn create_user(
     password: String,
     first_name: String,
     last_name: String,
+    tags_json: Option<String>,
+    group_ids: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{context, users_service, users_service::UserInput};
     context::respond(async move {
@@ -102,6 +141,8 @@ pub async fn create_user(
             password: Some(password),
             first_name: Some(first_name),
             last_name: Some(last_name),
+            tags: ssr::decode_tags(tags_json)?,
+            group_ids: ssr::decode_groups(group_ids),
             ..UserInput::default()
         };
         let id = users_service::create(&state, &application_id, input).await?;
@@ -125,6 +166,8 @@ pub async fn update_user(
     change_password: Option<String>,
     password: Option<String>,
     invalidate_tokens: Option<String>,
+    tags_json: Option<String>,
+    group_ids: Option<String>,
 ) -> Result<UserDetail, AppError> {
     use crate::server::{clock::now_ms, context, users_service, users_service::UserInput};
     context::respond(async move {
@@ -138,7 +181,8 @@ pub async fn update_user(
             // Offered only with a new password: whoever knew the old one may hold a token.
             token_cutoff: (new_password.is_some() && invalidate_tokens.is_some()).then(now_ms),
             password: new_password,
-            ..UserInput::default()
+            tags: ssr::decode_tags(tags_json)?,
+            group_ids: ssr::decode_groups(group_ids),
         };
         users_service::update(&state, &application_id, &user_id, Some(version), input).await
     })

@@ -3,9 +3,15 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::access::EffectiveAccess;
 use super::fields::{email_checker, FieldErrors, TextField};
+use super::suggest::key_suggestions;
 use super::tokens::UserTokensBox;
-use super::{format_time, get_user, DeleteUser, UpdateUser, UserDetail};
+use super::{format_time, get_user, DeleteUser, UpdateUser, UserForm};
+use crate::components::field::FieldError;
+use crate::components::group_picker::GroupPicker;
+use crate::components::tag_editor::{TagEditor, TagRows};
+use std::collections::BTreeSet;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
@@ -25,7 +31,7 @@ pub fn EditUserPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || user.get().map(|result| match result {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
-                    Ok(detail) => view! { <EditUserForm detail app_id=app_id.get_untracked()/> }.into_any(),
+                    Ok(form) => view! { <EditUserForm form app_id=app_id.get_untracked()/> }.into_any(),
                 })}
             </Transition>
         </section>
@@ -33,7 +39,12 @@ pub fn EditUserPage() -> impl IntoView {
 }
 
 #[component]
-fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
+fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
+    let UserForm { user: detail, tags, group_ids } = form;
+    let tags = TagRows::new(tags);
+    let groups = RwSignal::new(group_ids.into_iter().collect::<BTreeSet<_>>());
+    let app_signal = Signal::stored(app_id.clone());
+    let (suggestions, on_key) = key_suggestions(app_signal, tags);
     let update = ServerAction::<UpdateUser>::new();
     let delete = ServerAction::<DeleteUser>::new();
     let errors = FieldErrors::new();
@@ -62,6 +73,9 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
     };
     let (app_for_delete, id_for_delete) = (app_id.clone(), detail.id.clone());
     let saved_cutoff = Signal::derive(move || saved.get().and_then(|d| d.token_cutoff));
+    let access_box = view! {
+        <EffectiveAccess app_id=app_id.clone() user_id=detail.id.clone() refresh=Signal::derive(move || update.version().get())/>
+    };
     let tokens_box = view! {
         <UserTokensBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
             last_done=detail.token_cutoff saved_cutoff/>
@@ -82,7 +96,7 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
                 match UpdateUser::from_event(&ev) {
                     Ok(d) => {
                         let password = d.change_password.is_some().then(|| d.password.clone().unwrap_or_default());
-                        if !errors.check_all(&d.email, password.as_deref(), &d.first_name, &d.last_name) {
+                        if !errors.check_all(&d.email, password.as_deref(), &d.first_name, &d.last_name) | !tags.errors().is_empty() {
                             ev.prevent_default();
                         }
                     }
@@ -99,6 +113,10 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
                 error=errors.first_name server_error/>
             <TextField id="user-last-name" name="last_name" label="Last name" value=detail.last_name.clone()
                 error=errors.last_name server_error/>
+            <TagEditor rows=tags name="tags_json" suggestions on_key/>
+            <FieldError id="user-tags-error" message=Signal::derive(move || server_error.get().and_then(|e| e.field_message("tags")))/>
+            <GroupPicker app_id=app_signal selected=groups name="group_ids"/>
+            <FieldError id="user-groups-error" message=Signal::derive(move || server_error.get().and_then(|e| e.field_message("groups")))/>
             <label class="checkbox">
                 <input type="checkbox" name="change_password"
                     on:change=move |ev| {
@@ -130,6 +148,7 @@ fn EditUserForm(detail: UserDetail, app_id: String) -> impl IntoView {
             <dt>"Last updated"</dt><dd>{move || format_time(Some(saved.get().map(|d| d.updated_at).unwrap_or(detail.updated_at)))}</dd>
             <dt>"Last login"</dt><dd>{format_time(detail.last_login_at)}</dd>
         </dl>
+        {access_box}
         {tokens_box}
         <footer class="page-footer">
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>

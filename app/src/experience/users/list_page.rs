@@ -5,10 +5,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
 use super::{
-    format_time, list_users, DeleteUser, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow, UserView,
+    format_time, list_users, DeleteUser, MATCH_COUNT_CAP, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow, UserView,
     PAGE_SIZES,
 };
 use crate::applications::get_application;
+use crate::experience::groups::{list_groups, tree_order};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
@@ -22,6 +23,7 @@ pub fn UsersPage() -> impl IntoView {
     let delete = ServerAction::<DeleteUser>::new();
     let invalidate = ServerAction::<InvalidateUserTokens>::new();
     let application = Resource::new(move || app_id.get(), get_application);
+    let groups = Resource::new(move || app_id.get(), list_groups);
     let page = Resource::new(
         move || (app_id.get(), query.get(), delete.version().get(), invalidate.version().get()),
         |(app, query, _, _)| list_users(app, query),
@@ -93,6 +95,24 @@ pub fn UsersPage() -> impl IntoView {
                     <input type="hidden" name="sort" value=move || query.get().sort.slug()/>
                     <input type="hidden" name="dir" value=move || query.get().dir.slug()/>
                     <input type="hidden" name="size" value=move || query.get().size.to_string()/>
+                    <label class="inline-label">"Group "
+                        <select name="group">
+                            <option value="" selected=move || query.get().group.is_empty()>"Any"</option>
+                            <Transition fallback=|| ()>
+                                {move || groups.get().and_then(Result::ok).map(|nodes| tree_order(&nodes).into_iter().map(|(depth, node)| {
+                                    let id = node.id.clone();
+                                    view! { <option value=node.id selected=move || query.get().group == id>{format!("{}{}", "\u{a0}\u{a0}".repeat(depth), node.name)}</option> }
+                                }).collect_view())}
+                            </Transition>
+                        </select>
+                    </label>
+                    <label class="checkbox inline-label">
+                        <input type="checkbox" name="sub" value="1" prop:checked=move || query.get().subgroups/>
+                        "and its subgroups"
+                    </label>
+                    <label class="inline-label">"Tag "
+                        <input name="tag" placeholder="key or key=value" prop:value=move || query.get().tag size="14"/>
+                    </label>
                     <label for="user-filter" class="visually-hidden">"Filter users"</label>
                     <input id="user-filter" type="search" name="q" placeholder="Filter by email or name (* matches anything)"
                         prop:value=move || query.get().filter/>
@@ -112,7 +132,9 @@ pub fn UsersPage() -> impl IntoView {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
                     Ok(p) if p.rows.is_empty() => {
                         let q = query.get_untracked();
-                        let message = if !q.filter.is_empty() {
+                        let message = if !q.group.is_empty() || !q.tag.is_empty() {
+                            "No users match these filters in this view.".to_owned()
+                        } else if !q.filter.is_empty() {
                             format!("No users match \u{201c}{}\u{201d} in this view.", q.filter)
                         } else if p.counts.all == 0 {
                             "No experience users yet. Add the first one with \u{201c}Add Experience User\u{201d}.".to_owned()
@@ -143,7 +165,11 @@ pub fn UsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <nav class="pager" aria-label="Pages">
-                                <span class="muted">{format!("{shown} shown of {}", p.matching)}</span>
+                                <span class="muted">{if p.matching > MATCH_COUNT_CAP {
+                                    format!("{shown} shown of more than {MATCH_COUNT_CAP}")
+                                } else {
+                                    format!("{shown} shown of {}", p.matching)
+                                }}</span>
                                 <Pager label="First" target=p.prev.as_ref().map(|_| PageAt::First) query=q.clone() href=move |q| href(q)/>
                                 <Pager label="Previous" target=p.prev.clone() query=q.clone() href=move |q| href(q)/>
                                 <Pager label="Next" target=p.next.clone() query=q.clone() href=move |q| href(q)/>

@@ -1,5 +1,6 @@
 //! Experience users: the three list views, add, edit, delete.
 
+mod access;
 mod api;
 mod edit_page;
 mod fields;
@@ -8,8 +9,10 @@ mod list_page;
 mod model;
 mod new_page;
 mod query;
+mod suggest;
 mod tokens;
 
+pub use access::{get_user_access, EffectiveAccess, UserAccess};
 pub use api::*;
 pub use edit_page::EditUserPage;
 pub use fields::EMAIL_TAKEN;

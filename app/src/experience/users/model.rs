@@ -22,12 +22,15 @@ pub struct ViewCounts {
     pub in_no_group: i64,
 }
 
+/// Filtered lists count their matches up to this many; beyond it they say "more than".
+pub const MATCH_COUNT_CAP: i64 = 1000;
+
 /// One page of a list view, with links to its neighbours (absent at either end).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPage {
     pub rows: Vec<UserRow>,
     pub counts: ViewCounts,
-    /// Users in this view that match the text filter.
+    /// Users in this view that match the filters, counted up to `MATCH_COUNT_CAP + 1`.
     pub matching: i64,
     pub prev: Option<super::PageAt>,
     pub next: Option<super::PageAt>,
@@ -49,6 +52,14 @@ pub struct UserDetail {
     pub last_login_at: Option<i64>,
     /// When this user's tokens were last invalidated.
     pub token_cutoff: Option<i64>,
+}
+
+/// What the edit page loads: the user, their tags and the ids of their groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserForm {
+    pub user: UserDetail,
+    pub tags: Vec<(String, String)>,
+    pub group_ids: Vec<String>,
 }
 
 /// A millisecond timestamp as `2026-11-27 10:06 UTC`; `None` as "Never".

@@ -123,6 +123,12 @@ pub struct ListQuery {
     pub dir: SortDir,
     pub size: u32,
     pub at: PageAt,
+    /// Only members of this group (empty: any)…
+    pub group: String,
+    /// …or of any group below it.
+    pub subgroups: bool,
+    /// Only users with this tag: `key` or `key=value` (empty: any).
+    pub tag: String,
 }
 
 impl ListQuery {
@@ -145,6 +151,9 @@ impl ListQuery {
             dir: if get("dir").as_deref() == Some("desc") { SortDir::Desc } else { SortDir::Asc },
             size: size.unwrap_or(PAGE_SIZES[0]),
             at,
+            group: get("group").unwrap_or_default(),
+            subgroups: get("sub").as_deref() == Some("1"),
+            tag: get("tag").unwrap_or_default(),
         }
     }
 
@@ -166,6 +175,15 @@ impl ListQuery {
         if self.size != PAGE_SIZES[0] {
             parts.push(("size".into(), self.size.to_string()));
         }
+        if !self.group.is_empty() {
+            parts.push(("group".into(), self.group.clone()));
+            if self.subgroups {
+                parts.push(("sub".into(), "1".into()));
+            }
+        }
+        if !self.tag.is_empty() {
+            parts.push(("tag".into(), self.tag.clone()));
+        }
         match &self.at {
             PageAt::First => {}
             PageAt::After(id) => parts.push(("after".into(), id.clone())),
@@ -177,6 +195,18 @@ impl ListQuery {
         }
         let encoded: Vec<String> = parts.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
         format!("?{}", encoded.join("&"))
+    }
+
+    /// The tag filter as (key, value to match if any).
+    pub fn tag_filter(&self) -> Option<(&str, Option<&str>)> {
+        let tag = self.tag.trim();
+        if tag.is_empty() {
+            return None;
+        }
+        Some(match tag.split_once('=') {
+            Some((key, value)) => (key.trim(), Some(value)),
+            None => (tag, None),
+        })
     }
 
     /// The same list, back on its first page: any change of view, filter or sort starts over.
@@ -255,14 +285,20 @@ mod tests {
                 "[0-9a-f]{24}".prop_map(PageAt::After),
                 "[0-9a-f]{24}".prop_map(PageAt::Before),
             ],
+            "([0-9a-f]{24})?",
+            any::<bool>(),
+            "\\PC{0,12}",
         )
-            .prop_map(|(view, filter, sort, desc, size, at)| ListQuery {
+            .prop_map(|(view, filter, sort, desc, size, at, group, sub, tag)| ListQuery {
                 view,
                 filter,
                 sort,
                 dir: if desc { SortDir::Desc } else { SortDir::Asc },
                 size,
                 at,
+                subgroups: sub && !group.is_empty(),
+                group,
+                tag,
             })
     }
 

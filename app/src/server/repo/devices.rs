@@ -56,3 +56,93 @@ pub async fn tags(conn: &mut SqliteConnection, device_id: &str) -> Result<Vec<(S
     .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
+
+pub async fn list(conn: &mut SqliteConnection, application_id: &str) -> Result<Vec<crate::devices::DeviceRow>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT d.id AS "id!", d.name, d.description,
+                  (SELECT COUNT(*) FROM experience_group_devices gd WHERE gd.device_id = d.id) AS "group_count!: i64"
+           FROM devices d WHERE d.application_id = ? ORDER BY d.name, d.id"#,
+        application_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let tags = tags(&mut *conn, &r.id).await?;
+        out.push(crate::devices::DeviceRow { id: r.id, name: r.name, description: r.description, tags, group_count: r.group_count });
+    }
+    Ok(out)
+}
+
+pub async fn get(conn: &mut SqliteConnection, application_id: &str, id: &str) -> Result<Option<crate::devices::DeviceDetail>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!", name, description FROM devices WHERE application_id = ? AND id = ?"#,
+        application_id,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let tags = tags(&mut *conn, id).await?;
+    let group_ids = sqlx::query_scalar!("SELECT group_id FROM experience_group_devices WHERE device_id = ? ORDER BY group_id", id)
+        .fetch_all(conn)
+        .await?;
+    Ok(Some(crate::devices::DeviceDetail { id: row.id, name: row.name, description: row.description, tags, group_ids }))
+}
+
+pub async fn insert(conn: &mut SqliteConnection, application_id: &str, id: &str, name: &str, description: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO devices (id, application_id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+        id,
+        application_id,
+        name,
+        description,
+        now,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(conn: &mut SqliteConnection, application_id: &str, id: &str, name: &str, description: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE devices SET name = ?, description = ?, updated_at = ? WHERE application_id = ? AND id = ?",
+        name,
+        description,
+        now,
+        application_id,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete(conn: &mut SqliteConnection, application_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM devices WHERE application_id = ? AND id = ?", application_id, id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn replace_tags(conn: &mut SqliteConnection, device_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM device_tags WHERE device_id = ?", device_id).execute(&mut *conn).await?;
+    for (key, value) in tags {
+        sqlx::query!("INSERT OR IGNORE INTO device_tags (device_id, key, value) VALUES (?, ?, ?)", device_id, key, value)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Ties the device to exactly these groups (by id).
+pub async fn replace_groups(conn: &mut SqliteConnection, device_id: &str, group_ids: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_group_devices WHERE device_id = ?", device_id).execute(&mut *conn).await?;
+    for group_id in group_ids {
+        sqlx::query!("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)", group_id, device_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

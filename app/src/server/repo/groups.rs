@@ -323,14 +323,21 @@ pub async fn detail(
     .map(|r| (r.id, r.email))
     .collect();
     let devices = sqlx::query!(
-        r#"SELECT d.id AS "id!", d.name FROM experience_group_devices gd JOIN devices d ON d.id = gd.device_id
-           WHERE gd.group_id = ? ORDER BY d.name, d.id"#,
+        r#"SELECT d.id AS "id!", d.name FROM devices d
+           WHERE d.application_id = ?1 AND (
+               d.id IN (SELECT device_id FROM experience_group_devices WHERE group_id = ?2)
+               OR EXISTS (SELECT 1 FROM experience_group_device_tags t JOIN device_tags dt
+                          ON dt.key = t.key AND (t.value IS NULL OR dt.value = t.value)
+                          WHERE t.group_id = ?2 AND dt.device_id = d.id))
+           ORDER BY d.name, d.id LIMIT 500"#,
+        application_id,
         id
     )
-    .fetch_all(conn)
+    .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect();
-    Ok(Some(crate::experience::groups::GroupDetail { node, members, devices }))
+    let device_tags = device_tags(conn, id).await?.into_iter().map(|t| (t.key, t.value)).collect();
+    Ok(Some(crate::experience::groups::GroupDetail { node, members, devices, device_tags }))
 }

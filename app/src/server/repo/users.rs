@@ -5,7 +5,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 
 use crate::experience::users::{
-    glob_to_like, ListQuery, PageAt, SortDir, SortField, UserDetail, UserRow, UserView, ViewCounts,
+    glob_to_like, MATCH_COUNT_CAP, ListQuery, PageAt, SortDir, SortField, UserDetail, UserRow, UserView, ViewCounts,
 };
 
 pub struct NewUser<'a> {
@@ -302,6 +302,24 @@ fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, application_id: &str, query: &L
             qb.push(" AND in_group = 0");
         }
     }
+    if !query.group.is_empty() {
+        qb.push(" AND EXISTS (SELECT 1 FROM experience_group_members m WHERE m.user_id = experience_users.id AND m.group_id ");
+        if query.subgroups {
+            qb.push("IN (WITH RECURSIVE down(id) AS (SELECT ")
+                .push_bind(query.group.clone())
+                .push(" UNION SELECT g.id FROM experience_groups g JOIN down ON g.parent_id = down.id) SELECT id FROM down))");
+        } else {
+            qb.push("= ").push_bind(query.group.clone()).push(")");
+        }
+    }
+    if let Some((key, value)) = query.tag_filter() {
+        qb.push(" AND EXISTS (SELECT 1 FROM experience_user_tags t WHERE t.user_id = experience_users.id AND t.key = ")
+            .push_bind(key.to_owned());
+        if let Some(value) = value {
+            qb.push(" AND t.value = ").push_bind(value.to_owned());
+        }
+        qb.push(")");
+    }
     if !query.filter.trim().is_empty() {
         let like = glob_to_like(&query.filter, true);
         qb.push(" AND (email_normalized LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
@@ -441,15 +459,31 @@ pub async fn count_matching(
     query: &ListQuery,
     counts: &ViewCounts,
 ) -> Result<i64, sqlx::Error> {
-    if query.filter.trim().is_empty() {
+    if query.filter.trim().is_empty() && query.group.is_empty() && query.tag_filter().is_none() {
         return Ok(match query.view {
             UserView::All => counts.all,
             UserView::InAnyGroup => counts.in_any_group,
             UserView::InNoGroup => counts.in_no_group,
         });
     }
-    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM experience_users");
+    // Counting stops past the cap, so a filter matching most of 10^6 users costs no more
+    // than one matching few. A tag filter walks the tag index (its rows, not the users').
+    let cap = MATCH_COUNT_CAP + 1;
+    let mut qb = if let Some((key, value)) = query.tag_filter() {
+        let mut qb = QueryBuilder::new(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM experience_user_tags t CROSS JOIN experience_users \
+             ON experience_users.id = t.user_id AND t.key = ",
+        );
+        qb.push_bind(key.to_owned());
+        if let Some(value) = value {
+            qb.push(" AND t.value = ").push_bind(value.to_owned());
+        }
+        qb
+    } else {
+        QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM experience_users")
+    };
     push_scope(&mut qb, application_id, query);
+    qb.push(" LIMIT ").push_bind(cap).push(")");
     qb.build_query_scalar::<i64>().fetch_one(conn).await
 }
 
@@ -479,4 +513,39 @@ async fn group_names<'a>(
         map.entry(row.get("user_id")).or_default().push(row.get("name"));
     }
     Ok(map)
+}
+
+/// The groups above the user's groups that the user is not in directly: inherited access.
+pub async fn inherited_groups(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"WITH RECURSIVE up(id) AS (
+               SELECT g.parent_id FROM experience_group_members m JOIN experience_groups g ON g.id = m.group_id
+               WHERE m.user_id = ?1 AND g.parent_id IS NOT NULL
+               UNION
+               SELECT g.parent_id FROM experience_groups g JOIN up ON g.id = up.id WHERE g.parent_id IS NOT NULL
+           )
+           SELECT g.id AS "id!", g.name FROM up JOIN experience_groups g ON g.id = up.id
+           WHERE g.id NOT IN (SELECT group_id FROM experience_group_members WHERE user_id = ?1)
+           ORDER BY g.name, g.id"#,
+        user_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// Up to 10 tag keys of the application starting with `prefix`, most used first.
+pub async fn suggest_tag_keys(conn: &mut SqliteConnection, application_id: &str, prefix: &str) -> Result<Vec<String>, sqlx::Error> {
+    // Keys are ASCII letters, digits, `_` and `-`, all below DEL: [prefix, prefix + DEL) is
+    // exactly the keys with that prefix, one range of the primary key.
+    let upper = format!("{prefix}\u{7f}");
+    sqlx::query_scalar!(
+        "SELECT key FROM tag_key_counts WHERE application_id = ? AND key >= ? AND key < ?
+         ORDER BY users DESC, key LIMIT 10",
+        application_id,
+        prefix,
+        upper
+    )
+    .fetch_all(conn)
+    .await
 }

@@ -1,0 +1,178 @@
+//! Group-tree and tag-filter benchmarks (issue: groups, devices and tags). Prints p50/p95 ms.
+//!
+//! 1. Effective devices of users in a 10-level tree of 10,000 groups with 100,000 devices
+//!    (target/bench/groups.db, built once).
+//! 2. Tag-filtered list pages at 10^6 users: reuses target/bench/users-1000000.db from
+//!    `make bench-users` and adds tags to it once (10 % `floor`, 1 % `vip`).
+//!
+//!     cargo run --release -p server --bin bench-groups
+
+use app::experience::users::{ListQuery, PageAt, SortDir, SortField};
+use app::server::{db, repo};
+use sqlx::{QueryBuilder, SqliteConnection};
+use std::time::{Duration, Instant};
+
+const APP_ID: &str = "0000000000000000000000bb";
+const USERS_APP_ID: &str = "0000000000000000000000aa";
+const GROUPS: usize = 10_000;
+const LEVELS: usize = 10;
+const DEVICES: usize = 100_000;
+const RUNS: usize = 200;
+
+fn rng(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
+fn gid(i: usize) -> String {
+    format!("{i:024x}")
+}
+
+fn report(label: &str, mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    let p50 = times[times.len() / 2];
+    let p95 = times[(times.len() * 95).div_ceil(100) - 1];
+    println!("{label:<48} p50 {:>7.3} ms   p95 {:>7.3} ms", ms(p50), ms(p95));
+    p95
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all("target/bench")?;
+    let mut worst = Duration::ZERO;
+    worst = worst.max(tree().await?);
+    match tags().await? {
+        Some(p95) => worst = worst.max(p95),
+        None => println!("(no target/bench/users-1000000.db: run `make bench-users` first for the tag-filter part)"),
+    }
+    println!("worst p95: {:.3} ms", ms(worst));
+    Ok(())
+}
+
+async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
+    let path = "target/bench/groups.db";
+    let pool = db::connect(&format!("sqlite://{path}")).await?;
+    let mut conn = pool.acquire().await?;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices").fetch_one(&mut *conn).await?;
+    if have != DEVICES as i64 {
+        let started = Instant::now();
+        seed_tree(&mut conn).await?;
+        println!("seeded {GROUPS} groups in {LEVELS} levels, {DEVICES} devices in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    // Users sit in the deepest level: their walk up the tree is the longest.
+    let users: Vec<String> = sqlx::query_scalar("SELECT id FROM experience_users ORDER BY id").fetch_all(&mut *conn).await?;
+    let mut times = Vec::with_capacity(RUNS);
+    let mut devices = 0;
+    for i in 0..RUNS {
+        let user = &users[i % users.len()];
+        let started = Instant::now();
+        let grants = repo::devices::effective_for_user(&mut conn, user).await?;
+        times.push(started.elapsed());
+        devices += grants.len();
+    }
+    println!(
+        "tree: {GROUPS} groups, {LEVELS} levels, {DEVICES} devices; {} users in leaf groups; {:.0} grants per user on average",
+        users.len(),
+        devices as f64 / RUNS as f64
+    );
+    Ok(report("effective devices of a leaf-group user", times))
+}
+
+async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for table in ["experience_group_members", "experience_group_devices", "devices", "experience_users", "experience_groups", "applications"] {
+        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
+    }
+    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Tree', 0, 0)").bind(APP_ID).execute(&mut *conn).await?;
+    let mut next = rng(0x9E3779B97F4A7C15);
+    let per_level = GROUPS / LEVELS;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    for level in 0..LEVELS {
+        for chunk in (0..per_level).collect::<Vec<_>>().chunks(500) {
+            let mut qb = QueryBuilder::new("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) ");
+            qb.push_values(chunk, |mut b, k| {
+                let i = level * per_level + k;
+                let parent = (level > 0).then(|| gid((level - 1) * per_level + next() as usize % per_level));
+                b.push_bind(gid(i)).push_bind(APP_ID).push_bind(format!("G{i}")).push_bind(parent).push_bind(0i64).push_bind(0i64);
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+    }
+    for chunk in (0..DEVICES).collect::<Vec<_>>().chunks(500) {
+        let mut qb = QueryBuilder::new("INSERT INTO devices (id, application_id, name, created_at, updated_at) ");
+        qb.push_values(chunk, |mut b, d| {
+            b.push_bind(format!("d{d:023x}")).push_bind(APP_ID).push_bind(format!("Device {d}")).push_bind(0i64).push_bind(0i64);
+        });
+        qb.build().execute(&mut *tx).await?;
+        let mut qb = QueryBuilder::new("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) ");
+        qb.push_values(chunk, |mut b, d| {
+            b.push_bind(gid(next() as usize % GROUPS)).push_bind(format!("d{d:023x}"));
+        });
+        qb.build().execute(&mut *tx).await?;
+    }
+    for u in 0..500usize {
+        let id = format!("e{u:023x}");
+        sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES (?, ?, ?, ?, 'x', '', '', 0, 0, 0)")
+            .bind(&id).bind(APP_ID).bind(format!("u{u}@t.io")).bind(format!("u{u}@t.io"))
+            .execute(&mut *tx).await?;
+        for _ in 0..2 {
+            let leaf = (LEVELS - 1) * per_level + next() as usize % per_level;
+            sqlx::query("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)")
+                .bind(gid(leaf)).bind(&id).execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn tags() -> Result<Option<Duration>, Box<dyn std::error::Error>> {
+    let path = "target/bench/users-1000000.db";
+    if !std::path::Path::new(path).exists() {
+        return Ok(None);
+    }
+    let pool = db::connect(&format!("sqlite://{path}")).await?;
+    let mut conn = pool.acquire().await?;
+    let tagged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags").fetch_one(&mut *conn).await?;
+    if tagged == 0 {
+        let started = Instant::now();
+        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'floor', CAST(abs(random()) % 10 AS TEXT) FROM experience_users WHERE abs(random()) % 10 = 0")
+            .execute(&mut *conn).await?;
+        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'vip', 'yes' FROM experience_users WHERE abs(random()) % 100 = 0")
+            .execute(&mut *conn).await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        println!("tagged the 10^6 users in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let floor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'floor'").fetch_one(&mut *conn).await?;
+    let vip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'vip'").fetch_one(&mut *conn).await?;
+    println!("tags: floor on {floor} users, vip on {vip}; first and second page, 25 per page, what the list server function runs");
+    let mut worst = Duration::ZERO;
+    for tag in ["floor", "floor=3", "vip"] {
+        for (sort, dir) in [(SortField::Email, SortDir::Asc), (SortField::Created, SortDir::Desc), (SortField::LastName, SortDir::Asc)] {
+            let base = ListQuery { sort, dir, size: 25, tag: tag.into(), ..Default::default() };
+            let (_, _, next) = repo::users::list(&mut conn, USERS_APP_ID, &base).await?;
+            for (depth, at) in [("first", PageAt::First), ("second", next.unwrap_or_default())] {
+                let query = ListQuery { at, ..base.clone() };
+                let mut times = Vec::with_capacity(40);
+                for _ in 0..40 {
+                    let started = Instant::now();
+                    let counts = repo::users::counts(&mut conn, USERS_APP_ID).await?.unwrap_or_default();
+                    let (rows, _, _) = repo::users::list(&mut conn, USERS_APP_ID, &query).await?;
+                    repo::users::count_matching(&mut conn, USERS_APP_ID, &query, &counts).await?;
+                    times.push(started.elapsed());
+                    assert!(!rows.is_empty());
+                }
+                worst = worst.max(report(&format!("tag {tag:<8} {} {} {depth}", sort.slug(), dir.slug()), times));
+            }
+        }
+    }
+    Ok(Some(worst))
+}
