@@ -336,6 +336,77 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
     }
 }
 
+/// A page filtered by a tag is read from the tag index when few users hold the tag and by
+/// walking the sort index otherwise: both must give exactly the plain query's order and counts,
+/// forwards and backwards, without rows of another application holding the same tag.
+#[tokio::test]
+async fn tag_pages_match_the_plain_query_whichever_index_they_read() {
+    use app::server::repo::users::{count_matching, counts, list};
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let other = new_app(&app, &cookie).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    for (application, offset, users) in [(&app_id, 100_000, 2_100), (&other, 200_000, 300)] {
+        sqlx::query(
+            "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name,
+                                           created_at, updated_at, password_updated_at)
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?3)
+             SELECT printf('%024x', ?2 + i), ?1, printf('u%04d@t.io', (i * 7919) % ?3), printf('u%04d@t.io', (i * 7919) % ?3),
+                    'x', '', '', i % 50, 0, 0 FROM n",
+        )
+        .bind(application).bind(offset).bind(users).execute(&mut *conn).await.unwrap();
+        // `many` on every user (past the tag-index threshold of 2,000), `many=1` on half,
+        // `few` on one in a hundred.
+        sqlx::query(
+            "INSERT INTO experience_user_tags (user_id, key, value)
+             SELECT id, 'many', CAST(created_at % 2 AS TEXT) FROM experience_users WHERE application_id = ?",
+        )
+        .bind(application).execute(&mut *conn).await.unwrap();
+        sqlx::query(
+            "INSERT INTO experience_user_tags (user_id, key, value)
+             SELECT id, 'few', 'yes' FROM experience_users WHERE application_id = ? AND email_normalized LIKE '%00@t.io'",
+        )
+        .bind(application).execute(&mut *conn).await.unwrap();
+    }
+    let view_counts = counts(&mut conn, &app_id).await.unwrap().unwrap();
+    for (tag, key, value) in [("many", "many", None), ("many=1", "many", Some("1")), ("few", "few", None)] {
+        for (sort, dir, order) in [
+            (SortField::Email, SortDir::Asc, "email_normalized ASC, id ASC"),
+            (SortField::Created, SortDir::Desc, "created_at DESC, id DESC"),
+        ] {
+            let expected: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM experience_users u WHERE application_id = ?1 AND EXISTS (SELECT 1 FROM experience_user_tags t
+                 WHERE t.user_id = u.id AND t.key = ?2 AND (?3 IS NULL OR t.value = ?3)) ORDER BY {order}"
+            ))
+            .bind(&app_id).bind(key).bind(value).fetch_all(&mut *conn).await.unwrap();
+            let base = ListQuery { sort, dir, size: 100, tag: tag.into(), ..Default::default() };
+
+            let mut forward = Vec::new();
+            let mut at = PageAt::First;
+            loop {
+                let (rows, _, next) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+                forward.extend(rows.into_iter().map(|r| r.id));
+                match next { Some(n) => at = n, None => break }
+            }
+            assert_eq!(forward, expected, "{tag} {sort:?} forwards");
+
+            let mut backward = Vec::new();
+            let mut at = PageAt::Last;
+            loop {
+                let (rows, prev, _) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+                backward.splice(0..0, rows.into_iter().map(|r| r.id));
+                match prev { Some(p) => at = p, None => break }
+            }
+            assert_eq!(backward, expected, "{tag} {sort:?} backwards");
+
+            let counted = count_matching(&mut conn, &app_id, &base, &view_counts).await.unwrap();
+            let cap = app::experience::users::MATCH_COUNT_CAP + 1;
+            assert_eq!(counted, (expected.len() as i64).min(cap), "{tag} count");
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_text_filter_matches_globs_on_email_and_names() {
     let app = spawn_app().await;

@@ -6,24 +6,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::server::{context, ids, repo};
-    use sqlx::pool::PoolConnection;
-    use sqlx::Sqlite;
-
-    /// Authorises the call and checks the application exists.
-    pub async fn open(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
-        context::require_admin()?;
-        let not_found = || AppError::NotFound("This application".into());
-        if !ids::is_id(application_id) {
-            return Err(not_found());
-        }
-        let mut conn = context::state()?.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, application_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(not_found)?;
-        Ok(conn)
-    }
 
     /// `YYYY-MM-DD` (a date input's value) as the first millisecond after that day (UTC).
     pub fn end_of_day(date: &str) -> Result<Option<i64>, AppError> {
@@ -42,7 +24,7 @@ mod ssr {
 pub async fn list_api_tokens(application_id: String) -> Result<Vec<ApiTokenInfo>, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         repo::api_tokens::list(&mut conn, &application_id).await.map_err(context::db_error)
     })
     .await
@@ -53,7 +35,7 @@ pub async fn list_api_tokens(application_id: String) -> Result<Vec<ApiTokenInfo>
 pub async fn create_api_token(application_id: String, name: String, expires: String) -> Result<NewApiToken, AppError> {
     use crate::server::{api_tokens_service, context};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let expires_at = ssr::end_of_day(&expires)?;
         api_tokens_service::create(&mut conn, &application_id, &name, expires_at).await
     })
@@ -65,7 +47,7 @@ pub async fn create_api_token(application_id: String, name: String, expires: Str
 pub async fn revoke_api_token(application_id: String, token_id: String) -> Result<(), AppError> {
     use crate::server::{clock::now_ms, context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let done = repo::api_tokens::revoke(&mut conn, &application_id, &token_id, now_ms())
             .await
             .map_err(context::db_error)?;

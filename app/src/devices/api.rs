@@ -5,22 +5,8 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::domain::{parse_tags, Description, Name};
+    use crate::domain::{tag_problems, tag_rows_from_json, Description, Name};
     use crate::error::{AppError, FieldErrors};
-    use crate::server::{context, ids, repo};
-    use sqlx::pool::PoolConnection;
-    use sqlx::Sqlite;
-
-    pub async fn open(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
-        context::require_admin()?;
-        let not_found = || AppError::NotFound("This application".into());
-        if !ids::is_id(application_id) {
-            return Err(not_found());
-        }
-        let mut conn = context::state()?.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, application_id).await.map_err(context::db_error)?.ok_or_else(not_found)?;
-        Ok(conn)
-    }
 
     pub fn device_not_found() -> AppError {
         AppError::NotFound("This device".into())
@@ -35,15 +21,11 @@ mod ssr {
 
     /// The tag rows a form sends as JSON pairs.
     pub fn tags(json: &str, errors: &mut FieldErrors) -> Vec<(String, String)> {
-        let pairs: Vec<(String, String)> = match serde_json::from_str(if json.is_empty() { "[]" } else { json }) {
-            Ok(pairs) => pairs,
-            Err(_) => {
-                errors.insert("tags".into(), "The tags could not be read".into());
-                return Vec::new();
-            }
+        let Some(pairs) = tag_rows_from_json(json) else {
+            errors.insert("tags".into(), "The tags could not be read".into());
+            return Vec::new();
         };
-        if let Err(problems) = parse_tags(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-            let text = problems.iter().map(|(row, e)| format!("Tag {}: {e}", row + 1)).collect::<Vec<_>>().join("; ");
+        if let Some(text) = tag_problems(&pairs) {
             errors.insert("tags".into(), text);
         }
         pairs
@@ -54,7 +36,7 @@ mod ssr {
 pub async fn list_devices(application_id: String) -> Result<Vec<DeviceRow>, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         repo::devices::list(&mut conn, &application_id).await.map_err(context::db_error)
     })
     .await
@@ -64,7 +46,7 @@ pub async fn list_devices(application_id: String) -> Result<Vec<DeviceRow>, AppE
 pub async fn get_device(application_id: String, device_id: String) -> Result<DeviceDetail, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         repo::devices::get(&mut conn, &application_id, &device_id)
             .await
             .map_err(context::db_error)?
@@ -79,7 +61,7 @@ pub async fn create_device(application_id: String, name: String, description: St
     use crate::error::FieldErrors;
     use crate::server::{clock::now_ms, context, ids, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let mut errors = FieldErrors::new();
         let Some((name, description)) = ssr::check(&name, &description, &mut errors) else {
             return Err(AppError::Invalid(errors));
@@ -107,7 +89,7 @@ pub async fn update_device(
     use crate::error::FieldErrors;
     use crate::server::{clock::now_ms, context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let mut errors = FieldErrors::new();
         let valid = ssr::check(&name, &description, &mut errors);
         let tags = ssr::tags(&tags_json, &mut errors);
@@ -144,7 +126,7 @@ pub async fn update_device(
 pub async fn delete_device(application_id: String, device_id: String) -> Result<(), AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         if !repo::devices::delete(&mut conn, &application_id, &device_id).await.map_err(context::db_error)? {
             return Err(ssr::device_not_found());
         }

@@ -14,5 +14,5 @@ pub use email::{Email, EmailError};
 pub use name::{Description, Name, NameError};
 pub use password::{Password, PasswordError};
 pub use person_name::{PersonName, PersonNameError};
-pub use tag::{parse_tags, TagError, TagKey, TagValue};
+pub use tag::{parse_tags, tag_problems, tag_rows_from_json, TagError, TagKey, TagValue};
 pub use user_limit::{UserLimit, UserLimitError};

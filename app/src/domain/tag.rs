@@ -78,6 +78,18 @@ pub fn parse_tags<'a>(
     if errors.is_empty() { Ok(tags) } else { Err(errors) }
 }
 
+/// `parse_tags` for rows held as strings, its problems as the one field message every door
+/// shows: "Tag 2: …; Tag 3: …" (rows counted from 1). `None` when every row is valid.
+pub fn tag_problems(rows: &[(String, String)]) -> Option<String> {
+    let problems = parse_tags(rows.iter().map(|(k, v)| (k.as_str(), v.as_str()))).err()?;
+    Some(problems.iter().map(|(row, e)| format!("Tag {}: {e}", row + 1)).collect::<Vec<_>>().join("; "))
+}
+
+/// The `[[key, value], …]` JSON the tag editor sends (empty text = no rows); `None` if unreadable.
+pub fn tag_rows_from_json(json: &str) -> Option<Vec<(String, String)>> {
+    serde_json::from_str(if json.is_empty() { "[]" } else { json }).ok()
+}
+
 macro_rules! string_conversions {
     ($t:ty) => {
         impl TryFrom<String> for $t {
@@ -117,6 +129,18 @@ mod tests {
     fn a_key_twice_is_an_error_on_the_second_row() {
         let errors = parse_tags([("a", "1"), ("b", "2"), ("a", "3")]).unwrap_err();
         assert_eq!(errors, vec![(2, TagError::DuplicateKey("a".into()))]);
+    }
+
+    #[test]
+    fn problems_name_their_rows_from_one_and_json_rows_decode() {
+        let rows = tag_rows_from_json(r#"[["ok","1"],["bad key","2"],["ok","3"]]"#).unwrap();
+        assert_eq!(
+            tag_problems(&rows).as_deref(),
+            Some("Tag 2: Key may only hold letters, digits, _ and - (not ' '); Tag 3: The key \"ok\" is used twice; each key holds one value")
+        );
+        assert_eq!(tag_problems(&rows[..1]), None);
+        assert_eq!(tag_rows_from_json(""), Some(Vec::new()));
+        assert_eq!(tag_rows_from_json("{"), None);
     }
 
     proptest! {

@@ -3,6 +3,8 @@
 
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
+use sqlx::pool::PoolConnection;
+use sqlx::Sqlite;
 use std::future::Future;
 
 use super::sessions::CurrentAdmin;
@@ -50,6 +52,22 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         }
     }
     result
+}
+
+/// Authorises a server function's call on one application: a signed-in administrator and an
+/// application that exists. Answers a connection to go on with.
+pub async fn open_application(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
+    require_admin()?;
+    let not_found = || AppError::NotFound("This application".into());
+    if !super::ids::is_id(application_id) {
+        return Err(not_found());
+    }
+    let mut conn = state()?.pool.acquire().await.map_err(db_error)?;
+    super::repo::applications::get(&mut conn, application_id)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(not_found)?;
+    Ok(conn)
 }
 
 /// Logs a database failure and turns it into the opaque `Internal` error.

@@ -13,7 +13,12 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // 64 MiB of page cache per connection (SQLite's default is 2 MiB), taken only as pages
+        // are read. At 10^6 users a list page filtered by a rare tag probes thousands of index
+        // pages; kept in the cache instead of re-read through the OS it runs about 3x faster
+        // (make bench-groups).
+        .pragma("cache_size", "-65536");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

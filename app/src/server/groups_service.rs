@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::{clock::now_ms, context::db_error, ids, repo, repo::groups::DeviceTagTie, AppState};
-use crate::domain::{parse_tags, Description, Name, TagKey, TagValue};
+use crate::domain::{tag_problems, Description, Name, TagKey, TagValue};
 use crate::error::{AppError, FieldErrors};
 
 /// What a caller asks to set; `None` leaves a field as it is. `parent_id: Some(None)` makes
@@ -33,29 +33,37 @@ fn dedup(ids: &[String]) -> Vec<String> {
     ids
 }
 
+/// What `check` parsed, for the write to use as is.
+struct Checked {
+    name: Option<Name>,
+    ties: Option<Vec<DeviceTagTie>>,
+}
+
 /// Every rule that needs no lock: names, tags, and that the ids named exist in the application.
 async fn check(
     conn: &mut SqliteConnection,
     application_id: &str,
     input: &GroupInput,
     errors: &mut FieldErrors,
-) -> Result<Option<Vec<DeviceTagTie>>, AppError> {
+) -> Result<Checked, AppError> {
     let mut note = |field: &str, message: String| {
         errors.entry(field.to_owned()).or_insert(message);
     };
-    if let Some(name) = &input.name {
-        if let Err(e) = Name::parse(name) {
+    let name = match input.name.as_deref().map(Name::parse) {
+        Some(Err(e)) => {
             note("name", e.to_string());
+            None
         }
-    }
+        Some(Ok(name)) => Some(name),
+        None => None,
+    };
     if let Some(description) = &input.description {
         if let Err(e) = Description::parse(description) {
             note("description", e.to_string());
         }
     }
     if let Some(tags) = &input.group_tags {
-        if let Err(problems) = parse_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-            let text = problems.iter().map(|(row, e)| format!("Tag {}: {e}", row + 1)).collect::<Vec<_>>().join("; ");
+        if let Some(text) = tag_problems(tags) {
             note("groupTags", text);
         }
     }
@@ -95,7 +103,7 @@ async fn check(
             note("parentId", "No such parent group in this application".to_owned());
         }
     }
-    Ok(ties)
+    Ok(Checked { name, ties })
 }
 
 async fn write_ties(
@@ -125,14 +133,14 @@ pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -
     if input.name.is_none() {
         errors.insert("name".into(), "Enter a name".into());
     }
-    let ties = check(&mut conn, application_id, &input, &mut errors).await?;
-    if !errors.is_empty() {
+    let Checked { name, ties } = check(&mut conn, application_id, &input, &mut errors).await?;
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
-    }
+    };
     let now = now_ms();
     let group = repo::groups::Group {
         id: ids::new_id(),
-        name: Name::parse(input.name.as_deref().unwrap_or_default()).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
+        name: name.as_str().to_owned(),
         description: input.description.clone().unwrap_or_default(),
         parent_id: input.parent_id.clone().flatten(),
         created_at: now,
@@ -152,15 +160,12 @@ pub async fn update(state: &AppState, application_id: &str, group_id: &str, inpu
         .map_err(db_error)?
         .ok_or_else(group_not_found)?;
     let mut errors = FieldErrors::new();
-    let ties = check(&mut conn, application_id, &input, &mut errors).await?;
+    let Checked { name, ties } = check(&mut conn, application_id, &input, &mut errors).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
     let group = repo::groups::Group {
-        name: match &input.name {
-            Some(name) => Name::parse(name).map_err(|e| AppError::field("name", e))?.as_str().to_owned(),
-            None => current.name.clone(),
-        },
+        name: name.map_or_else(|| current.name.clone(), |n| n.as_str().to_owned()),
         description: input.description.clone().unwrap_or(current.description.clone()),
         parent_id: input.parent_id.clone().unwrap_or(current.parent_id.clone()),
         updated_at: now_ms(),

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod groups_service;
+pub mod headers;
 pub mod ids;
 pub mod passwords;
 pub mod repo;

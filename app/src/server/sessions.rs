@@ -51,15 +51,7 @@ pub fn is_https(headers: &HeaderMap) -> bool {
 
 /// The session token from the `Cookie` header(s), if any.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty())
+    super::headers::cookie(headers, SESSION_COOKIE)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::{clock::now_ms, context::db_error, ids, repo, AppState};
-use crate::domain::parse_tags;
+use crate::domain::tag_problems;
 use crate::error::{AppError, FieldErrors};
 use crate::experience::users::{validate_user, UserDetail, EMAIL_TAKEN};
 
@@ -43,8 +43,7 @@ async fn check_extras(
     errors: &mut FieldErrors,
 ) -> Result<(), AppError> {
     if let Some(tags) = &input.tags {
-        if let Err(problems) = parse_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
-            let text = problems.iter().map(|(row, e)| format!("Tag {}: {e}", row + 1)).collect::<Vec<_>>().join("; ");
+        if let Some(text) = tag_problems(tags) {
             errors.insert("tags".into(), text);
         }
     }

@@ -3,7 +3,7 @@
 //! 1. Effective devices of users in a 10-level tree of 10,000 groups with 100,000 devices
 //!    (target/bench/groups.db, built once).
 //! 2. Tag-filtered list pages at 10^6 users: reuses target/bench/users-1000000.db from
-//!    `make bench-users` and adds tags to it once (10 % `floor`, 1 % `vip`).
+//!    `make bench-users` and adds tags to it once (10 % `floor`, 1 % `vip`, 0.1 % `rare`).
 //!
 //!     cargo run --release -p server --bin bench-groups
 
@@ -151,11 +151,18 @@ async fn tags() -> Result<Option<Duration>, Box<dyn std::error::Error>> {
         sqlx::query("ANALYZE").execute(&mut *conn).await?;
         println!("tagged the 10^6 users in {:.1} s", started.elapsed().as_secs_f64());
     }
+    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'").fetch_one(&mut *conn).await?;
+    if rare == 0 {
+        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'rare', 'yes' FROM experience_users WHERE abs(random()) % 1000 = 0")
+            .execute(&mut *conn).await?;
+        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    }
     let floor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'floor'").fetch_one(&mut *conn).await?;
     let vip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'vip'").fetch_one(&mut *conn).await?;
-    println!("tags: floor on {floor} users, vip on {vip}; first and second page, 25 per page, what the list server function runs");
+    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'").fetch_one(&mut *conn).await?;
+    println!("tags: floor on {floor} users (floor=3 on a tenth of them), vip on {vip}, rare on {rare}; first and second page, 25 per page, what the list server function runs");
     let mut worst = Duration::ZERO;
-    for tag in ["floor", "floor=3", "vip"] {
+    for tag in ["floor", "floor=3", "vip", "rare"] {
         for (sort, dir) in [(SortField::Email, SortDir::Asc), (SortField::Created, SortDir::Desc), (SortField::LastName, SortDir::Asc)] {
             let base = ListQuery { sort, dir, size: 25, tag: tag.into(), ..Default::default() };
             let (_, _, next) = repo::users::list(&mut conn, USERS_APP_ID, &base).await?;

@@ -2,20 +2,15 @@
 
 use app::error::AppError;
 use app::server::sessions::hash_token;
-use app::server::{clock::now_ms, ids, repo, AppState};
-use axum::http::{header, request::Parts};
+use app::server::{clock::now_ms, headers, ids, repo, AppState};
+use axum::http::request::Parts;
 
 use crate::api::ApiError;
 
 /// The token as Losant's experience endpoints accept it: `Authorization: Bearer …`, then
 /// `?authorization=…`, then an `authorization` cookie.
 pub fn token(parts: &Parts) -> Option<String> {
-    let from_header = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(|t| t.trim().to_owned());
+    let from_header = headers::bearer(&parts.headers);
     let from_query = || {
         parts.uri.query().and_then(|query| {
             query
@@ -25,17 +20,7 @@ pub fn token(parts: &Parts) -> Option<String> {
                 .map(|(_, value)| percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned())
         })
     };
-    let from_cookie = || {
-        parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == "authorization")
-            .map(|(_, value)| value.to_owned())
-    };
+    let from_cookie = || headers::cookie(&parts.headers, "authorization");
     from_header
         .or_else(from_query)
         .or_else(from_cookie)

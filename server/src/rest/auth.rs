@@ -1,8 +1,7 @@
 use app::error::AppError;
 use app::server::sessions::hash_token;
-use app::server::{clock::now_ms, repo, AppState};
+use app::server::{clock::now_ms, headers, repo, AppState};
 use axum::extract::{Request, State};
-use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -10,14 +9,7 @@ use crate::api::ApiError;
 
 /// 401 without a live token; 403 when the token is for another application than the path's.
 pub async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let token = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 256)
-        .map(str::to_owned);
+    let token = headers::bearer(request.headers()).filter(|t| t.len() <= 256);
     let Some(token) = token else {
         return ApiError(AppError::TokenRejected).into_response();
     };

@@ -120,12 +120,15 @@ pub async fn list(
     };
     let mut conn = state.pool.acquire().await?;
     let (users, total) = user_search::search(&mut conn, &application_id, &search).await?;
-    let mut items = Vec::with_capacity(users.len());
-    for user in users {
-        let tags = repo::users::tags_of(&mut conn, &user.id).await?;
-        let groups = repo::users::groups_of(&mut conn, &user.id).await?;
-        items.push(ExperienceUser::new(&application_id, user, tags, groups));
-    }
+    let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let (mut tags, mut groups) = repo::users::tags_and_groups_of(&mut conn, &ids).await?;
+    let items = users
+        .into_iter()
+        .map(|user| {
+            let (user_tags, user_groups) = (tags.remove(&user.id), groups.remove(&user.id));
+            ExperienceUser::new(&application_id, user, user_tags.unwrap_or_default(), user_groups.unwrap_or_default())
+        })
+        .collect();
     let mut collection = Collection::new(items, total, params, &application_id);
     // The schema's experienceGroupId is an id; `any` and `none` are not echoed.
     collection.experience_group_id = group.filter(|g| ids::is_id(g));

@@ -6,23 +6,6 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
-    use crate::server::{context, ids, repo, AppState};
-
-    /// Authorises the call and checks the application exists.
-    pub async fn open(application_id: &str) -> Result<AppState, AppError> {
-        context::require_admin()?;
-        let not_found = || AppError::NotFound("This application".into());
-        if !ids::is_id(application_id) {
-            return Err(not_found());
-        }
-        let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, application_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(not_found)?;
-        Ok(state)
-    }
 
     /// The device-tag rules the form sends as `[{key, value?}]`; absent leaves them alone.
     pub fn device_tags(json: Option<String>) -> Result<Option<Vec<(Option<String>, Option<String>)>>, AppError> {
@@ -46,8 +29,7 @@ mod ssr {
 pub async fn list_groups(application_id: String) -> Result<Vec<GroupNode>, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let state = ssr::open(&application_id).await?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        let mut conn = context::open_application(&application_id).await?;
         repo::groups::nodes(&mut conn, &application_id).await.map_err(context::db_error)
     })
     .await
@@ -57,8 +39,7 @@ pub async fn list_groups(application_id: String) -> Result<Vec<GroupNode>, AppEr
 pub async fn get_group(application_id: String, group_id: String) -> Result<GroupDetail, AppError> {
     use crate::server::{context, groups_service::group_not_found, repo};
     context::respond(async move {
-        let state = ssr::open(&application_id).await?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
+        let mut conn = context::open_application(&application_id).await?;
         repo::groups::detail(&mut conn, &application_id, &group_id)
             .await
             .map_err(context::db_error)?
@@ -72,7 +53,8 @@ pub async fn get_group(application_id: String, group_id: String) -> Result<Group
 pub async fn create_group(application_id: String, name: String, description: String, parent_id: String) -> Result<String, AppError> {
     use crate::server::{context, groups_service, groups_service::GroupInput};
     context::respond(async move {
-        let state = ssr::open(&application_id).await?;
+        context::open_application(&application_id).await?;
+        let state = context::state()?;
         let input = GroupInput {
             name: Some(name),
             description: Some(description),
@@ -96,7 +78,8 @@ pub async fn update_group(
 ) -> Result<(), AppError> {
     use crate::server::{context, groups_service, groups_service::GroupInput};
     context::respond(async move {
-        let state = ssr::open(&application_id).await?;
+        context::open_application(&application_id).await?;
+        let state = context::state()?;
         let input = GroupInput {
             name: Some(name),
             description: Some(description),
@@ -114,7 +97,8 @@ pub async fn update_group(
 pub async fn delete_group(application_id: String, group_id: String) -> Result<(), AppError> {
     use crate::server::{context, groups_service};
     context::respond(async move {
-        let state = ssr::open(&application_id).await?;
+        context::open_application(&application_id).await?;
+        let state = context::state()?;
         groups_service::delete(&state, &application_id, &group_id).await?;
         leptos_axum::redirect(&format!("/applications/{application_id}/experience/groups"));
         Ok(())

@@ -20,7 +20,7 @@ pub struct UserAccess {
 pub async fn get_user_access(application_id: String, user_id: String) -> Result<UserAccess, crate::error::AppError> {
     use crate::server::{context, repo, users_service::user_not_found};
     context::respond(async move {
-        let mut conn = super::api::open_application(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let db = context::db_error;
         repo::users::get(&mut conn, &application_id, &user_id).await.map_err(db)?.ok_or_else(user_not_found)?;
         let direct: Vec<(String, String)> =

@@ -6,18 +6,15 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use crate::domain::tag_rows_from_json;
     use crate::error::AppError;
-    use crate::server::{context, ids, repo};
-    use sqlx::pool::PoolConnection;
-    use sqlx::Sqlite;
 
     pub use crate::server::users_service::user_not_found;
 
     /// The tag rows the form sends as JSON pairs; absent means "leave the tags alone".
     pub fn decode_tags(json: Option<String>) -> Result<Option<Vec<(String, String)>>, AppError> {
-        json.map(|j| serde_json::from_str(if j.is_empty() { "[]" } else { &j }))
+        json.map(|j| tag_rows_from_json(&j).ok_or_else(|| AppError::field("tags", "The tags could not be read")))
             .transpose()
-            .map_err(|_| AppError::field("tags", "The tags could not be read"))
     }
 
     /// Comma-separated group ids; absent means "leave the groups alone".
@@ -25,32 +22,14 @@ mod ssr {
         ids.map(|s| s.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
     }
 
-    /// Authorises the call and checks the application exists; returns a connection to use.
-    pub async fn open(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
-        context::require_admin()?;
-        let not_found = || AppError::NotFound("This application".into());
-        if !ids::is_id(application_id) {
-            return Err(not_found());
-        }
-        let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, application_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(not_found)?;
-        Ok(conn)
-    }
 }
-
-#[cfg(feature = "ssr")]
-pub(super) use ssr::open as open_application;
 
 /// One page of a list view, with every view's count.
 #[server(endpoint = "users/list", input = Json)]
 pub async fn list_users(application_id: String, query: ListQuery) -> Result<UserPage, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let counts = repo::users::counts(&mut conn, &application_id)
             .await
             .map_err(context::db_error)?
@@ -74,7 +53,7 @@ pub async fn list_users(application_id: String, query: ListQuery) -> Result<User
 pub async fn get_user(application_id: String, user_id: String) -> Result<UserForm, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let user = repo::users::get(&mut conn, &application_id, &user_id)
             .await
             .map_err(context::db_error)?
@@ -96,7 +75,7 @@ pub async fn get_user(application_id: String, user_id: String) -> Result<UserFor
 pub async fn suggest_tag_keys(application_id: String, prefix: String) -> Result<Vec<String>, AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         if prefix.len() > 255 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             return Ok(Vec::new());
         }
@@ -111,7 +90,7 @@ pub async fn email_taken(application_id: String, email: String, except_user_id: 
     use crate::domain::Email;
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let Ok(email) = Email::parse(&email) else { return Ok(false) };
         repo::users::email_taken(&mut conn, &application_id, &email.normalized(), except_user_id.as_deref())
             .await
@@ -134,7 +113,7 @@ pub async fn create_user(
 ) -> Result<String, AppError> {
     use crate::server::{context, users_service, users_service::UserInput};
     context::respond(async move {
-        ssr::open(&application_id).await?;
+        context::open_application(&application_id).await?;
         let state = context::state()?;
         let input = UserInput {
             email: Some(email),
@@ -171,7 +150,7 @@ pub async fn update_user(
 ) -> Result<UserDetail, AppError> {
     use crate::server::{clock::now_ms, context, users_service, users_service::UserInput};
     context::respond(async move {
-        ssr::open(&application_id).await?;
+        context::open_application(&application_id).await?;
         let state = context::state()?;
         let new_password = change_password.is_some().then(|| password.unwrap_or_default());
         let input = UserInput {
@@ -194,7 +173,7 @@ pub async fn update_user(
 pub async fn delete_user(application_id: String, user_id: String) -> Result<(), AppError> {
     use crate::server::{context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let deleted = repo::users::delete(&mut conn, &application_id, &user_id)
             .await
             .map_err(context::db_error)?;
@@ -209,7 +188,7 @@ pub async fn delete_user(application_id: String, user_id: String) -> Result<(), 
 pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> Result<i64, AppError> {
     use crate::server::{clock::now_ms, context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let now = now_ms();
         let done = repo::users::set_token_cutoff(&mut conn, &application_id, &user_id, now)
             .await
@@ -224,7 +203,7 @@ pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> 
 pub async fn invalidate_all_tokens(application_id: String) -> Result<i64, AppError> {
     use crate::server::{clock::now_ms, context, repo};
     context::respond(async move {
-        let mut conn = ssr::open(&application_id).await?;
+        let mut conn = context::open_application(&application_id).await?;
         let now = now_ms();
         repo::applications::set_token_cutoff(&mut conn, &application_id, now)
             .await

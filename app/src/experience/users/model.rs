@@ -23,7 +23,7 @@ pub struct ViewCounts {
 }
 
 /// Filtered lists count their matches up to this many; beyond it they say "more than".
-pub const MATCH_COUNT_CAP: i64 = 1000;
+pub const MATCH_COUNT_CAP: i64 = 100;
 
 /// One page of a list view, with links to its neighbours (absent at either end).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,11 +15,11 @@ pub struct Grant {
 }
 
 /// Every (device, granting group) pair for a user: devices tied (by id or by tag) to one of
-/// the user's groups or to any ancestor of one. `UNION` (not `UNION ALL`) makes the walk up the tree stop
-/// even if the data ever held a cycle.
+/// the user's groups or to any ancestor of one. `UNION` (not `UNION ALL`) makes the walk up the
+/// tree stop even if the data ever held a cycle. The pairs come back as one JSON array: one
+/// row instead of hundreds through the driver, which costs more than the query itself.
 pub async fn effective_for_user(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<Grant>, sqlx::Error> {
-    sqlx::query_as!(
-        Grant,
+    let json = sqlx::query_scalar!(
         r#"WITH RECURSIVE reach(id) AS (
                SELECT group_id FROM experience_group_members WHERE user_id = ?
                UNION
@@ -27,23 +27,38 @@ pub async fn effective_for_user(conn: &mut SqliteConnection, user_id: &str) -> R
                WHERE g.parent_id IS NOT NULL
            ),
            tied(group_id, device_id) AS (
-               SELECT gd.group_id, gd.device_id FROM experience_group_devices gd JOIN reach r ON gd.group_id = r.id
+               SELECT gd.group_id, gd.device_id FROM reach r CROSS JOIN experience_group_devices gd ON gd.group_id = r.id
                UNION
-               SELECT t.group_id, dt.device_id FROM experience_group_device_tags t
-               JOIN reach r ON t.group_id = r.id
+               SELECT t.group_id, dt.device_id FROM reach r CROSS JOIN experience_group_device_tags t ON t.group_id = r.id
                JOIN device_tags dt ON dt.key = t.key AND (t.value IS NULL OR dt.value = t.value)
            )
-           SELECT d.id AS "device_id!", d.name AS "device_name!", d.description AS "description!",
-                  d.created_at AS "created_at!", d.updated_at AS "updated_at!",
-                  g.id AS "group_id!", g.name AS "group_name!"
+           SELECT json_group_array(json_array(d.id, d.name, d.description, d.created_at, d.updated_at, g.id, g.name))
+                  AS "grants!: String"
            FROM tied
            JOIN experience_groups g ON g.id = tied.group_id
-           JOIN devices d ON d.id = tied.device_id AND d.application_id = g.application_id
-           ORDER BY d.name, d.id, g.name, g.id"#,
+           JOIN devices d ON d.id = tied.device_id AND d.application_id = g.application_id"#,
         user_id
     )
-    .fetch_all(conn)
-    .await
+    .fetch_one(conn)
+    .await?;
+    type Row = (String, String, String, i64, i64, String, String);
+    let rows: Vec<Row> = serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut grants: Vec<Grant> = rows
+        .into_iter()
+        .map(|(device_id, device_name, description, created_at, updated_at, group_id, group_name)| Grant {
+            device_id,
+            device_name,
+            description,
+            created_at,
+            updated_at,
+            group_id,
+            group_name,
+        })
+        .collect();
+    grants.sort_by(|a, b| {
+        (&a.device_name, &a.device_id, &a.group_name, &a.group_id).cmp(&(&b.device_name, &b.device_id, &b.group_name, &b.group_id))
+    });
+    Ok(grants)
 }
 
 /// A device's tags, sorted.
