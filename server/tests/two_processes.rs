@@ -1,5 +1,6 @@
 //! Two real server processes on one database file: a token invalidated through one is
-//! refused by the other at once, and still after that process restarts.
+//! refused by the other at once, and still after that process restarts; failed sign-ins on
+//! both count toward one limit.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -75,30 +76,25 @@ async fn me_status(client: &reqwest::Client, server: &Server, app_id: &str, toke
         .as_u16()
 }
 
-async fn experience_token(client: &reqwest::Client, server: &Server, app_id: &str) -> String {
-    let answer: Value = client
+async fn sign_in(client: &reqwest::Client, server: &Server, app_id: &str, password: &str) -> reqwest::Response {
+    client
         .post(format!("{}/api/experience/{app_id}/auth", server.base))
-        .json(&json!({ "email": "ann@example.com", "password": "a-good-password" }))
+        .json(&json!({ "email": "ann@example.com", "password": password }))
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
+}
+
+async fn experience_token(client: &reqwest::Client, server: &Server, app_id: &str) -> String {
+    let answer: Value = sign_in(client, server, app_id, "a-good-password").await.json().await.unwrap();
     answer["token"].as_str().expect("a token").to_owned()
 }
 
-#[tokio::test]
-async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("shared.db");
-    let a = start(&database);
-    let mut b = start(&database);
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-
-    // An administrator on A sets up an application with one user.
+/// Signs the administrator in on `server` and makes an application with the user Ann:
+/// (session cookie, application id, Ann's id).
+async fn application_with_ann(client: &reqwest::Client, server: &Server) -> (String, String, String) {
     let login = client
-        .post(format!("{}/api/login", a.base))
+        .post(format!("{}/api/login", server.base))
         .header("accept", "application/json")
         .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
         .send()
@@ -112,17 +108,29 @@ async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_rest
         .find(|v| v.starts_with("eu_session="))
         .map(|v| v.split(';').next().unwrap().to_owned())
         .expect("a session cookie");
-    let app_id = server_fn(&client, &a, "applications/create", &[("name", "Shared")], &cookie).await;
+    let app_id = server_fn(client, server, "applications/create", &[("name", "Shared")], &cookie).await;
     let app_id = app_id.as_str().unwrap().to_owned();
     let user_id = server_fn(
-        &client,
-        &a,
+        client,
+        server,
         "users/create",
         &[("application_id", &app_id), ("email", "ann@example.com"), ("password", "a-good-password"), ("first_name", ""), ("last_name", "")],
         &cookie,
     )
     .await;
-    let user_id = user_id.as_str().unwrap().to_owned();
+    (cookie, app_id, user_id.as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("shared.db");
+    let a = start(&database);
+    let mut b = start(&database);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // An administrator on A sets up an application with one user.
+    let (cookie, app_id, user_id) = application_with_ann(&client, &a).await;
 
     // One user's tokens: signed in on B, invalidated on A, refused by B on the next request.
     let token = experience_token(&client, &b, &app_id).await;
@@ -143,4 +151,28 @@ async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_rest
     assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
     let fresh = experience_token(&client, &b, &app_id).await;
     assert_eq!(me_status(&client, &a, &app_id, &fresh).await, 200);
+}
+
+/// The sign-in limits live in the database too: failures on A and on B add up, and the lock
+/// they cause holds on both, before any password is checked.
+#[tokio::test]
+async fn failed_sign_ins_on_either_process_count_toward_one_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("shared.db");
+    let a = start(&database);
+    let b = start(&database);
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (_, app_id, _) = application_with_ann(&client, &a).await;
+
+    for attempt in 0..10 {
+        let server = if attempt % 2 == 0 { &a } else { &b };
+        let answer = sign_in(&client, server, &app_id, "a-wrong-password").await;
+        assert_eq!(answer.status().as_u16(), 401, "attempt {attempt}");
+    }
+    for server in [&a, &b] {
+        let answer = sign_in(&client, server, &app_id, "a-good-password").await;
+        assert_eq!(answer.status().as_u16(), 429);
+        let retry: u64 = answer.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+    }
 }

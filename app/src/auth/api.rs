@@ -7,7 +7,7 @@ use crate::error::AppError;
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::domain::Email;
-    use crate::server::sign_in_limits::{retry_after_secs, Account};
+    use crate::server::sign_in_limits::Account;
     use crate::server::{clock::now_ms, context, repo, sessions};
 
     context::respond(async move {
@@ -18,10 +18,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let state = context::state()?;
         let account = Account { scope: "admin".into(), email_normalized: email.normalized() };
         let ip = context::client_ip();
-        state
-            .sign_in_limits
-            .check(&account, ip)
-            .map_err(|wait| AppError::RateLimited(retry_after_secs(wait)))?;
+        state.sign_in_limits.check(&account, ip).await?;
         let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
         let admin = repo::admins::find_by_email(&mut conn, &email.normalized())
             .await
@@ -32,7 +29,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         };
         let ok = state.hasher.verify(password, hash).await?;
         let Some(admin_id) = admin_id.filter(|_| ok) else {
-            state.sign_in_limits.failed(&account, ip);
+            state.sign_in_limits.failed(&account, ip).await?;
             return Err(AppError::BadCredentials);
         };
 

@@ -1,18 +1,23 @@
 //! Limits on failed sign-ins, per account and per (account, client address), for both the
-//! administrators' and the experience users' sign-in. Counting and refilling is governor's
-//! GCRA; this module only decides what counts (failures, never successes) and remembers
-//! which keys are locked, because governor can test a key only by spending from it.
+//! administrators' and the experience users' sign-in.
+//!
+//! The counts live in the database, not in the process: several server instances share one
+//! database and must share one limit, or each instance would add its own allowance (DESIGN §5:
+//! the server keeps no state other instances need). Written here rather than with governor,
+//! whose state stores are in-process memory. The rule is governor's GCRA all the same: each
+//! key keeps one "theoretical arrival time"; every failure pushes it one interval later; the
+//! key is locked while that time lies more than a burst ahead. Only failures are written
+//! (at most as many per second as argon2 can verify); a locked attempt is refused before
+//! any password is checked and writes nothing.
 
-use governor::clock::{Clock, DefaultClock};
-use governor::middleware::{StateInformationMiddleware, StateSnapshot};
-use governor::state::keyed::DefaultKeyedStateStore;
-use governor::{NotUntil, Quota, RateLimiter};
-use std::collections::HashMap;
+use sqlx::SqlitePool;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use super::clock::now_ms;
+use super::context::db_error;
+use super::repo;
+use crate::error::AppError;
 
 /// Who is signing in: `scope` separates administrators from each application's users.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -21,10 +26,14 @@ pub struct Account {
     pub email_normalized: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Pair(Account, IpAddr),
-    Account(Account),
+impl Account {
+    fn key(&self) -> String {
+        format!("account {} {}", self.scope, self.email_normalized)
+    }
+
+    fn pair_key(&self, ip: IpAddr) -> String {
+        format!("pair {} {} {ip}", self.scope, self.email_normalized)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -43,93 +52,84 @@ impl Default for Limits {
     }
 }
 
-#[derive(Clone)]
-pub struct SignInLimiter {
-    inner: Arc<Inner>,
+/// One GCRA rule in milliseconds: `interval` per failure, `burst` failures in a row.
+#[derive(Debug, Clone, Copy)]
+struct Rule {
+    interval: i64,
+    burst: i64,
 }
 
-/// A keyed limiter that also says how much allowance is left after each spend.
-type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+impl Rule {
+    /// How far ahead of now the arrival time may lie and still allow one more failure.
+    fn tolerance(self) -> i64 {
+        self.interval * (self.burst - 1)
+    }
 
-struct Inner {
-    pair: Keyed<(Account, IpAddr)>,
-    account: Keyed<Account>,
-    locked: Mutex<HashMap<Key, Instant>>,
-    failures: AtomicU64,
+    /// How long a key with arrival time `tat` must rest at `now` (0: not locked).
+    fn wait(self, tat: i64, now: i64) -> i64 {
+        (tat - now - self.tolerance()).max(0)
+    }
+}
+
+#[derive(Clone)]
+pub struct SignInLimiter {
+    pool: SqlitePool,
+    pair: Rule,
+    account: Rule,
 }
 
 impl SignInLimiter {
-    pub fn new(limits: Limits) -> Self {
-        let burst = NonZeroU32::new(limits.pair_burst.max(1)).expect("max(1) is non-zero");
-        let pair_quota = Quota::with_period(limits.pair_refill.max(Duration::from_millis(1)))
-            .expect("a positive period")
-            .allow_burst(burst);
-        let per_hour = NonZeroU32::new(limits.account_per_hour.max(1)).expect("max(1) is non-zero");
+    pub fn new(pool: SqlitePool, limits: Limits) -> Self {
+        let per_hour = i64::from(limits.account_per_hour.max(1));
         Self {
-            inner: Arc::new(Inner {
-                pair: RateLimiter::keyed(pair_quota).with_middleware(),
-                account: RateLimiter::keyed(Quota::per_hour(per_hour)).with_middleware(),
-                locked: Mutex::new(HashMap::new()),
-                failures: AtomicU64::new(0),
-            }),
+            pool,
+            pair: Rule {
+                interval: (limits.pair_refill.as_millis() as i64).max(1),
+                burst: i64::from(limits.pair_burst.max(1)),
+            },
+            account: Rule { interval: (3_600_000 / per_hour).max(1), burst: per_hour },
         }
     }
 
-    /// `Err(wait)` when this account, or this account from this address, is locked: the
+    /// `RateLimited` when this account, or this account from this address, is locked: the
     /// attempt must be refused before any password is checked.
-    pub fn check(&self, account: &Account, ip: IpAddr) -> Result<(), Duration> {
-        let now = Instant::now();
-        let locked = self.inner.locked.lock().unwrap_or_else(|e| e.into_inner());
-        let keys = [Key::Pair(account.clone(), ip), Key::Account(account.clone())];
-        let wait = keys
-            .iter()
-            .filter_map(|key| locked.get(key))
-            .filter(|until| **until > now)
-            .map(|until| *until - now)
-            .max();
-        match wait {
-            Some(wait) => Err(wait),
+    pub async fn check(&self, account: &Account, ip: IpAddr) -> Result<(), AppError> {
+        match self.wait_at(account, ip, now_ms()).await.map_err(db_error)? {
+            Some(wait) => Err(AppError::RateLimited(retry_after_secs(wait))),
             None => Ok(()),
         }
     }
 
-    /// Records a failed attempt; locks the keys whose allowance it used up, so the next
-    /// attempt on them is refused before its password is checked.
-    pub fn failed(&self, account: &Account, ip: IpAddr) {
-        let pair = (account.clone(), ip);
-        let mut lock = Vec::new();
-        if let Some(wait) = exhausted(self.inner.pair.check_key(&pair)) {
-            lock.push((Key::Pair(account.clone(), ip), wait));
-        }
-        if let Some(wait) = exhausted(self.inner.account.check_key(account)) {
-            lock.push((Key::Account(account.clone()), wait));
-        }
-        let now = Instant::now();
-        let mut locked = self.inner.locked.lock().unwrap_or_else(|e| e.into_inner());
-        for (key, wait) in lock {
-            locked.insert(key, now + wait.max(Duration::from_secs(1)));
-        }
-        // Forget idle keys now and then, so a spray of random emails cannot grow memory forever.
-        if self.inner.failures.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
-            locked.retain(|_, until| *until > now);
-            self.inner.pair.retain_recent();
-            self.inner.account.retain_recent();
-        }
+    /// Records a failed attempt.
+    pub async fn failed(&self, account: &Account, ip: IpAddr) -> Result<(), AppError> {
+        self.failed_at(account, ip, now_ms()).await.map_err(db_error)
     }
-}
 
-/// How long a key must rest when this spend left it with no allowance.
-fn exhausted(spent: Result<StateSnapshot, NotUntil<<DefaultClock as Clock>::Instant>>) -> Option<Duration> {
-    match spent {
-        Ok(snapshot) if snapshot.remaining_burst_capacity() == 0 => Some(snapshot.quota().replenish_interval()),
-        Ok(_) => None,
-        Err(not_until) => Some(not_until.wait_time_from(DefaultClock::default().now())),
+    async fn wait_at(&self, account: &Account, ip: IpAddr, now: i64) -> Result<Option<Duration>, sqlx::Error> {
+        let (pair_key, account_key) = (account.pair_key(ip), account.key());
+        let mut conn = self.pool.acquire().await?;
+        let times = repo::sign_in_failures::arrival_times(&mut conn, [&pair_key, &account_key]).await?;
+        let wait = times
+            .iter()
+            .map(|(key, tat)| if *key == pair_key { self.pair.wait(*tat, now) } else { self.account.wait(*tat, now) })
+            .max()
+            .unwrap_or(0);
+        Ok((wait > 0).then(|| Duration::from_millis(wait as u64)))
+    }
+
+    async fn failed_at(&self, account: &Account, ip: IpAddr, now: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        repo::sign_in_failures::record(&mut tx, &account.pair_key(ip), now, self.pair.interval).await?;
+        repo::sign_in_failures::record(&mut tx, &account.key(), now, self.account.interval).await?;
+        // So a spray of random emails cannot grow the table for ever.
+        repo::sign_in_failures::forget_rested(&mut tx, now).await?;
+        tx.commit().await
     }
 }
 
 /// Whole seconds to send in `Retry-After`, never 0.
 pub fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]
@@ -140,30 +140,52 @@ mod tests {
         Account { scope: "app".into(), email_normalized: email.into() }
     }
 
-    #[test]
-    fn ten_failures_lock_the_pair_but_not_other_addresses() {
-        let limiter = SignInLimiter::new(Limits::default());
-        let (a, here, there) = (account("a@x.io"), IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
-        for _ in 0..10 {
-            assert!(limiter.check(&a, here).is_ok());
-            limiter.failed(&a, here);
-        }
-        let wait = limiter.check(&a, here).unwrap_err();
-        assert!(wait > Duration::from_secs(30) && wait <= Duration::from_secs(60), "{wait:?}");
-        assert!(limiter.check(&a, there).is_ok());
-        assert!(limiter.check(&account("b@x.io"), here).is_ok());
+    async fn limiter(limits: Limits) -> (SignInLimiter, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = super::super::db::connect(&format!("sqlite://{}", dir.path().join("limits.db").display())).await.unwrap();
+        (SignInLimiter::new(pool, limits), dir)
     }
 
-    #[test]
-    fn an_account_is_locked_after_its_hourly_failures_from_many_addresses() {
-        let limiter = SignInLimiter::new(Limits { account_per_hour: 5, ..Limits::default() });
+    #[tokio::test]
+    async fn ten_failures_lock_the_pair_for_a_minute_but_not_other_addresses() {
+        let (limiter, _dir) = limiter(Limits::default()).await;
+        let (a, here, there) = (account("a@x.io"), IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let t = 1_000_000;
+        for i in 0..10 {
+            assert_eq!(limiter.wait_at(&a, here, t + i).await.unwrap(), None, "attempt {i}");
+            limiter.failed_at(&a, here, t + i).await.unwrap();
+        }
+        let wait = limiter.wait_at(&a, here, t + 10).await.unwrap().unwrap();
+        assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert_eq!(limiter.wait_at(&a, there, t + 10).await.unwrap(), None);
+        assert_eq!(limiter.wait_at(&account("b@x.io"), here, t + 10).await.unwrap(), None);
+        // A minute later, one more try; failing it locks the pair again.
+        assert_eq!(limiter.wait_at(&a, here, t + 60_010).await.unwrap(), None);
+        limiter.failed_at(&a, here, t + 60_010).await.unwrap();
+        assert!(limiter.wait_at(&a, here, t + 60_011).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn an_account_is_locked_after_its_hourly_failures_from_many_addresses() {
+        let (limiter, _dir) = limiter(Limits { account_per_hour: 5, ..Limits::default() }).await;
         let a = account("a@x.io");
         for i in 0..5u8 {
-            assert!(limiter.check(&a, IpAddr::from([10, 0, 1, i])).is_ok(), "attempt {i}");
-            limiter.failed(&a, IpAddr::from([10, 0, 1, i]));
+            assert_eq!(limiter.wait_at(&a, IpAddr::from([10, 0, 1, i]), 1_000).await.unwrap(), None, "attempt {i}");
+            limiter.failed_at(&a, IpAddr::from([10, 0, 1, i]), 1_000).await.unwrap();
         }
-        assert!(limiter.check(&a, IpAddr::from([10, 0, 2, 1])).is_err());
-        assert!(limiter.check(&account("b@x.io"), IpAddr::from([10, 0, 2, 1])).is_ok());
+        assert!(limiter.wait_at(&a, IpAddr::from([10, 0, 2, 1]), 1_000).await.unwrap().is_some());
+        assert_eq!(limiter.wait_at(&account("b@x.io"), IpAddr::from([10, 0, 2, 1]), 1_000).await.unwrap(), None);
+        // 5 an hour: one failure's worth comes back every 12 minutes.
+        assert_eq!(limiter.wait_at(&a, IpAddr::from([10, 0, 2, 1]), 1_000 + 720_000).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn rested_keys_are_forgotten() {
+        let (limiter, _dir) = limiter(Limits::default()).await;
+        limiter.failed_at(&account("a@x.io"), IpAddr::from([10, 0, 0, 1]), 0).await.unwrap();
+        limiter.failed_at(&account("b@x.io"), IpAddr::from([10, 0, 0, 1]), 10_000_000).await.unwrap();
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM sign_in_failures ORDER BY key").fetch_all(&limiter.pool).await.unwrap();
+        assert_eq!(keys, ["account app b@x.io", "pair app b@x.io 10.0.0.1"]);
     }
 
     #[test]

@@ -23,11 +23,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, hasher: PasswordHasher) -> Self {
+        // The limits live in the database, so every instance sharing it shares them.
+        let sign_in_limits = SignInLimiter::new(pool.clone(), Limits::default());
         Self {
             leptos_options,
             pool,
             hasher,
-            sign_in_limits: SignInLimiter::new(Limits::default()),
+            sign_in_limits,
             token_ttl_ms: DEFAULT_TOKEN_TTL_MS,
             trust_forwarded_for: false,
         }

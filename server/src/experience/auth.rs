@@ -1,6 +1,6 @@
 use app::domain::Email;
 use app::error::AppError;
-use app::server::sign_in_limits::{retry_after_secs, Account};
+use app::server::sign_in_limits::Account;
 use app::server::{client_ip, clock::now_ms, ids, repo, sessions, AppState};
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
@@ -43,10 +43,7 @@ pub async fn sign_in(
     }
     let account = Account { scope: application_id.clone(), email_normalized: email.normalized() };
     let ip = client_ip::of(&parts.extensions, &parts.headers, state.trust_forwarded_for);
-    state
-        .sign_in_limits
-        .check(&account, ip)
-        .map_err(|wait| AppError::RateLimited(retry_after_secs(wait)))?;
+    state.sign_in_limits.check(&account, ip).await?;
 
     let mut conn = state.pool.acquire().await?;
     repo::applications::get(&mut conn, &application_id).await?.ok_or_else(not_found)?;
@@ -59,7 +56,7 @@ pub async fn sign_in(
     drop(conn);
     let matches = state.hasher.verify(credentials.password, hash).await?;
     let Some(user_id) = user_id.filter(|_| matches) else {
-        state.sign_in_limits.failed(&account, ip);
+        state.sign_in_limits.failed(&account, ip).await?;
         return Err(AppError::BadCredentials.into());
     };
 

@@ -8,5 +8,6 @@ pub mod devices;
 pub mod experience_tokens;
 pub mod groups;
 pub mod sessions;
+pub mod sign_in_failures;
 pub mod user_search;
 pub mod users;
