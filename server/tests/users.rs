@@ -254,11 +254,31 @@ async fn user_functions_require_a_session() {
     assert_eq!(counts(&app, &app_id).await.0, 0);
 }
 
+/// The ids of every page of `base`, read forwards from the first page and backwards from the last.
+async fn every_page(conn: &mut sqlx::SqliteConnection, app_id: &str, base: &ListQuery) -> (Vec<String>, Vec<String>) {
+    use app::server::repo::users::list;
+    let mut forward = Vec::new();
+    let mut at = PageAt::First;
+    loop {
+        let (rows, _, next) = list(&mut *conn, app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+        forward.extend(rows.into_iter().map(|r| r.id));
+        match next { Some(n) => at = n, None => break }
+    }
+    let mut backward = Vec::new();
+    let mut at = PageAt::Last;
+    loop {
+        let (rows, prev, _) = list(&mut *conn, app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
+        backward.splice(0..0, rows.into_iter().map(|r| r.id));
+        match prev { Some(p) => at = p, None => break }
+    }
+    (forward, backward)
+}
+
 /// Walks every view × sort × direction page by page, forwards from the first page and
 /// backwards from the last, and compares with the order computed here.
 #[tokio::test]
 async fn keyset_pages_cover_every_view_and_sort_exactly() {
-    use app::server::repo::users::{insert, list, NewUser};
+    use app::server::repo::users::{insert, NewUser};
     let app = spawn_app().await;
     let cookie = app.sign_in().await;
     let app_id = new_app(&app, &cookie).await;
@@ -314,22 +334,8 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
                 let expected: Vec<String> = expected.iter().map(|r| r.id.clone()).collect();
                 let base = ListQuery { view, sort, dir, size: 5, ..Default::default() };
 
-                let mut forward = Vec::new();
-                let mut at = PageAt::First;
-                loop {
-                    let (rows, _, next) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
-                    forward.extend(rows.into_iter().map(|r| r.id));
-                    match next { Some(n) => at = n, None => break }
-                }
+                let (forward, backward) = every_page(&mut conn, &app_id, &base).await;
                 assert_eq!(forward, expected, "{view:?} {sort:?} {dir:?} forwards");
-
-                let mut backward = Vec::new();
-                let mut at = PageAt::Last;
-                loop {
-                    let (rows, prev, _) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
-                    backward.splice(0..0, rows.into_iter().map(|r| r.id));
-                    match prev { Some(p) => at = p, None => break }
-                }
                 assert_eq!(backward, expected, "{view:?} {sort:?} {dir:?} backwards");
             }
         }
@@ -341,7 +347,7 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
 /// forwards and backwards, without rows of another application holding the same tag.
 #[tokio::test]
 async fn tag_pages_match_the_plain_query_whichever_index_they_read() {
-    use app::server::repo::users::{count_matching, counts, list};
+    use app::server::repo::users::{count_matching, counts};
     let app = spawn_app().await;
     let cookie = app.sign_in().await;
     let app_id = new_app(&app, &cookie).await;
@@ -382,22 +388,8 @@ async fn tag_pages_match_the_plain_query_whichever_index_they_read() {
             .bind(&app_id).bind(key).bind(value).fetch_all(&mut *conn).await.unwrap();
             let base = ListQuery { sort, dir, size: 100, tag: tag.into(), ..Default::default() };
 
-            let mut forward = Vec::new();
-            let mut at = PageAt::First;
-            loop {
-                let (rows, _, next) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
-                forward.extend(rows.into_iter().map(|r| r.id));
-                match next { Some(n) => at = n, None => break }
-            }
+            let (forward, backward) = every_page(&mut conn, &app_id, &base).await;
             assert_eq!(forward, expected, "{tag} {sort:?} forwards");
-
-            let mut backward = Vec::new();
-            let mut at = PageAt::Last;
-            loop {
-                let (rows, prev, _) = list(&mut conn, &app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
-                backward.splice(0..0, rows.into_iter().map(|r| r.id));
-                match prev { Some(p) => at = p, None => break }
-            }
             assert_eq!(backward, expected, "{tag} {sort:?} backwards");
 
             let counted = count_matching(&mut conn, &app_id, &base, &view_counts).await.unwrap();
