@@ -74,6 +74,17 @@ test("a device tied to the root reaches a user of the leaf group, the root as it
   await expect(access.getByTestId("inherited-groups")).toHaveText("Middle, Root");
   await expect(access.getByRole("row").filter({ hasText: "Pump 7" })).toContainText("Root");
   await expect(access.getByRole("row").filter({ hasText: "Valve 2" })).toContainText("Middle");
+
+  // The leaf group's page lists the member and opens the users list filtered to the group.
+  await page.getByRole("link", { name: "Groups", exact: true }).click();
+  await hydrated(page);
+  await page.getByRole("link", { name: "Leaf", exact: true }).click();
+  const members = page.getByRole("region", { name: /Members/ });
+  await expect(members.getByRole("link", { name: "leaf@example.com" })).toBeVisible();
+  await hydrated(page);
+  await members.getByRole("link", { name: "Open the members in the users list" }).click();
+  await expect(page).toHaveURL(/\/experience\/users\?group=[0-9a-f]{24}$/);
+  await expect(page.getByRole("row").filter({ hasText: "leaf@example.com" })).toBeVisible();
 });
 
 test("tags: suggestions from other users, errors before submit, values kept verbatim", async ({ page }) => {

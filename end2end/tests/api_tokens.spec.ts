@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { hydrated, newApplication } from "./helpers";
 
-test("create an API token, use it once shown, revoke it", async ({ page, request }) => {
+test("create an API token, use it once shown, see its last use, revoke it", async ({ page, request }) => {
   const usersUrl = await newApplication(page);
   const appId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
   await page.getByRole("link", { name: "API tokens" }).click();
@@ -25,6 +25,8 @@ test("create an API token, use it once shown, revoke it", async ({ page, request
   const secret = await secretField.inputValue();
   const row = page.getByRole("row").filter({ hasText: "Nightly export" });
   await expect(row).toContainText("Active");
+  const lastUsed = row.getByRole("cell").nth(3);
+  await expect(lastUsed).toHaveText("Never");
 
   const users = `/api/v1/applications/${appId}/experience/users`;
   const ok = await request.get(users, { headers: { authorization: `Bearer ${secret}` } });
@@ -36,6 +38,8 @@ test("create an API token, use it once shown, revoke it", async ({ page, request
   await hydrated(page);
   await expect(page.getByLabel("Token")).toHaveCount(0);
   await expect(page.getByText(secret)).toHaveCount(0);
+  // The call above is now the token's last use.
+  await expect(lastUsed).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
 
   await page.getByRole("button", { name: "Revoke Nightly export" }).click();
   const dialog = page.getByRole("dialog");

@@ -214,3 +214,38 @@ async fn users_through_the_api_share_the_rules_of_the_pages() {
     assert_eq!(app.json()["expUserTokenCutoff"], cutoff);
     assert_eq!(app.json()["summary"]["experienceUserCount"], 1);
 }
+
+/// Each token remembers when it last got a call through, to the minute: one write a minute at
+/// most, none for a call it was refused.
+#[tokio::test]
+async fn a_token_records_its_last_use_at_most_once_a_minute() {
+    let s = setup().await;
+    let other_app = new_application(&s.app, &s.cookie, "Mill").await;
+    let (other_id, other_token) = new_token(&s.app, &s.cookie, &other_app).await;
+    let last_used = |app_id: String| {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT last_used_at FROM api_tokens WHERE application_id = ?")
+            .bind(app_id)
+            .fetch_one(&s.app.pool)
+    };
+    assert_eq!(last_used(s.app_id.clone()).await.unwrap(), None);
+    let users = format!("/applications/{}/experience/users", s.app_id);
+
+    assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
+    let first = last_used(s.app_id.clone()).await.unwrap().expect("the first call is recorded");
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 30000").execute(&s.app.pool).await.unwrap();
+    assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
+    assert_eq!(last_used(s.app_id.clone()).await.unwrap(), Some(first - 30_000), "within the minute: no write");
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 60000").execute(&s.app.pool).await.unwrap();
+    assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
+    assert!(last_used(s.app_id.clone()).await.unwrap().unwrap() >= first, "a minute on: written again");
+
+    // Another application's token is refused here, and that is no use of it.
+    assert_eq!(s.api_as(&other_token, "GET", &users, None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(last_used(other_app.clone()).await.unwrap(), None);
+
+    let listed = s.app.call("api-tokens/list", &[("application_id", &s.app_id)], Some(&s.cookie)).await;
+    assert!(listed.json()[0]["last_used_at"].as_i64().unwrap() >= first);
+    let listed = s.app.call("api-tokens/list", &[("application_id", &other_app)], Some(&s.cookie)).await;
+    assert_eq!(listed.json()[0]["id"], other_id.as_str());
+    assert!(listed.json()[0]["last_used_at"].is_null());
+}

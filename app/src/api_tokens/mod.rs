@@ -15,6 +15,8 @@ pub struct ApiTokenInfo {
     pub created_at: i64,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// When it last authorised a request (to the minute); `None` if never.
+    pub last_used_at: Option<i64>,
 }
 
 /// A token just created: the only time its secret is ever shown.

@@ -104,7 +104,7 @@ pub fn ApiTokensPage() -> impl IntoView {
                         <table class="tokens">
                             <thead><tr>
                                 <th scope="col">"Name"</th><th scope="col">"Created"</th>
-                                <th scope="col">"Expires"</th><th scope="col">"Status"</th>
+                                <th scope="col">"Expires"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th>
                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
@@ -121,6 +121,7 @@ pub fn ApiTokensPage() -> impl IntoView {
                                             <td>{token.name.clone()}</td>
                                             <td>{format_time(Some(token.created_at))}</td>
                                             <td>{token.expires_at.map(|at| format_time(Some(at))).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>{format_time(token.last_used_at)}</td>
                                             <td>{status}</td>
                                             <td>
                                                 <Show when=move || live>

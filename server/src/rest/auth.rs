@@ -2,34 +2,43 @@ use app::error::AppError;
 use app::server::sessions::hash_token;
 use app::server::{clock::now_ms, headers, repo, AppState};
 use axum::extract::{Request, State};
+use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiError;
 
+/// A token's last use is written at most this often: one write a minute for a busy script.
+const LAST_USED_EVERY_MS: i64 = 60_000;
+
 /// 401 without a live token; 403 when the token is for another application than the path's.
 pub async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let token = headers::bearer(request.headers()).filter(|t| t.len() <= 256);
-    let Some(token) = token else {
-        return ApiError(AppError::TokenRejected).into_response();
-    };
-    let found = match state.pool.acquire().await {
-        Ok(mut conn) => repo::api_tokens::find_application(&mut conn, &hash_token(&token), now_ms()).await,
-        Err(e) => Err(e),
-    };
-    let application_id = match found {
-        Ok(Some(id)) => id,
-        Ok(None) => return ApiError(AppError::TokenRejected).into_response(),
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let path_application = request
-        .uri()
-        .path()
+    // Only the headers and path are borrowed across the awaits: the body is not `Sync`.
+    match authorise(&state, request.headers(), request.uri().path()).await {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) -> Result<(), ApiError> {
+    let token = headers::bearer(request_headers).filter(|t| t.len() <= 256).ok_or(AppError::TokenRejected)?;
+    let now = now_ms();
+    let mut conn = state.pool.acquire().await?;
+    let live = repo::api_tokens::find_live(&mut conn, &hash_token(&token), now)
+        .await?
+        .ok_or(AppError::TokenRejected)?;
+    let path_application = path
         .strip_prefix("/api/v1/applications/")
         .and_then(|rest| rest.split('/').next())
         .unwrap_or_default();
-    if path_application != application_id {
-        return ApiError(AppError::Forbidden("This token is not allowed to access this application".into())).into_response();
+    if path_application != live.application_id {
+        return Err(AppError::Forbidden("This token is not allowed to access this application".into()).into());
     }
-    next.run(request).await
+    if live.last_used_at.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
+        // Bookkeeping only: failing to write it must not refuse the call.
+        if let Err(error) = repo::api_tokens::record_use(&mut conn, &live.id, now).await {
+            tracing::warn!(%error, "could not record an API token's use");
+        }
+    }
+    Ok(())
 }

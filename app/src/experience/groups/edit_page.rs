@@ -67,6 +67,7 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
     let (app_for_delete, id_for_delete) = (app_id.clone(), node.id.clone());
     let users_base = format!("/applications/{app_id}/experience/users");
     let devices_base = format!("/applications/{app_id}/devices");
+    let members_in_list = format!("{users_base}?group={}", node.id);
 
     view! {
         <header class="page-header">
@@ -116,9 +117,16 @@ fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<Up
             {if detail.members.is_empty() {
                 view! { <p class="muted">"No members. Add users to this group from their page."</p> }.into_any()
             } else {
-                view! { <ul>{detail.members.into_iter().map(|(id, email)| view! {
-                    <li><A href=format!("{users_base}/{id}")>{email}</A></li>
-                }).collect_view()}</ul> }.into_any()
+                // The page lists the first members only; the users list holds them all, with
+                // search, sort and paging.
+                let shown = detail.members.len() as i64;
+                let first_only = (node.member_count > shown).then(|| format!("The first {shown} by email. "));
+                view! {
+                    <ul>{detail.members.into_iter().map(|(id, email)| view! {
+                        <li><A href=format!("{users_base}/{id}")>{email}</A></li>
+                    }).collect_view()}</ul>
+                    <p class="muted">{first_only}<A href=members_in_list>"Open the members in the users list"</A></p>
+                }.into_any()
             }}
         </section>
         <section class="card" aria-labelledby="devices-title">

@@ -22,7 +22,7 @@ pub async fn insert(conn: &mut SqliteConnection, token: &ApiTokenInfo, applicati
 pub async fn list(conn: &mut SqliteConnection, application_id: &str) -> Result<Vec<ApiTokenInfo>, sqlx::Error> {
     sqlx::query_as!(
         ApiTokenInfo,
-        r#"SELECT id AS "id!", name, created_at, expires_at, revoked_at FROM api_tokens
+        r#"SELECT id AS "id!", name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens
            WHERE application_id = ? ORDER BY created_at DESC, id"#,
         application_id
     )
@@ -43,14 +43,26 @@ pub async fn revoke(conn: &mut SqliteConnection, application_id: &str, id: &str,
     Ok(done.rows_affected() == 1)
 }
 
-/// The application a live (unrevoked, unexpired) token is for.
-pub async fn find_application(conn: &mut SqliteConnection, token_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT application_id AS "application_id!" FROM api_tokens
+/// A live (unrevoked, unexpired) token, as the REST API's door needs it.
+pub struct LiveToken {
+    pub id: String,
+    pub application_id: String,
+    pub last_used_at: Option<i64>,
+}
+
+pub async fn find_live(conn: &mut SqliteConnection, token_hash: &str, now: i64) -> Result<Option<LiveToken>, sqlx::Error> {
+    sqlx::query_as!(
+        LiveToken,
+        r#"SELECT id AS "id!", application_id AS "application_id!", last_used_at FROM api_tokens
            WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)"#,
         token_hash,
         now
     )
     .fetch_optional(conn)
     .await
+}
+
+pub async fn record_use(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, id).execute(conn).await?;
+    Ok(())
 }
