@@ -1,15 +1,15 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
 .PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups
 
-run: bootstrap
-	scripts/build
-	scripts/serve
+run:
+	scripts/run
 
-test: bootstrap
+test:
+	scripts/bootstrap test
 	scripts/test
 
 bootstrap:
-	scripts/bootstrap
+	scripts/bootstrap test
 
 build: bootstrap
 	scripts/build
@@ -18,8 +18,9 @@ size: build
 	scripts/size
 
 # For developers: rebuilds and reloads on every change (debug build).
-dev: bootstrap
-	bash -c 'source scripts/env.sh && cargo leptos watch $$LIB_CARGO_ARGS'
+dev:
+	scripts/bootstrap dev
+	bash -c 'source scripts/env.sh && cargo leptos watch $${WASM_CARGO_ARGS:+--lib-cargo-args=$$WASM_CARGO_ARGS}'
 
 sqlx-prepare:
 	scripts/sqlx-prepare
@@ -30,7 +31,7 @@ clean:
 # Seeds USERS experience users (default 10^6) and prints p50/p95 of every list query.
 USERS ?= 1000000
 bench-users: bootstrap
-	bash -c 'source scripts/env.sh && "$$CARGO" run --release -p server --bin bench-users -- --users $(USERS)'
+	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-users -- --users $(USERS)'
 
 # Load test of the experience API with wrk: /me, sign-ins against the argon2 ceiling, /me under a sign-in flood.
 bench-experience: bootstrap
@@ -39,4 +40,4 @@ bench-experience: bootstrap
 # Effective devices in a 10-level tree of 10^4 groups and 10^5 devices, and tag-filtered list
 # pages at 10^6 users (run bench-users first: it builds that database).
 bench-groups: bootstrap
-	bash -c 'source scripts/env.sh && "$$CARGO" run --release -p server --bin bench-groups'
+	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-groups'

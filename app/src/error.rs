@@ -1,13 +1,12 @@
 //! The one error type every server function returns. It crosses the wire as JSON, so the
 //! browser matches on the same enum the server produced; `status()` maps it once to HTTP.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
 
 /// Messages keyed by the form field they belong to (`"email"`, `"name"`, …).
 pub type FieldErrors = BTreeMap<String, String>;

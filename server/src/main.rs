@@ -65,7 +65,10 @@ async fn create_api_token(application: &str, name: &str, days: Option<u32>) -> R
     let mut conn = pool.acquire().await?;
     let expires_at = days.map(|d| app::server::clock::now_ms() + i64::from(d) * 24 * 60 * 60 * 1000);
     let token = api_tokens_service::create(&mut conn, application, name, expires_at).await?;
-    eprintln!("Created API token {:?} ({}) for application {application}. Its secret, shown once:", token.info.name, token.info.id);
+    eprintln!(
+        "Created API token {:?} ({}) for application {application}. Its secret, shown once:",
+        token.info.name, token.info.id
+    );
     println!("{}", token.secret);
     Ok(())
 }
@@ -81,13 +84,9 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let hashers = env_number("ARGON2_CONCURRENCY")?.map_or(cores, |n| n as usize);
     let hasher = PasswordHasher::new(hashers);
 
-    let admin = ensure_first_admin(
-        &pool,
-        &hasher,
-        std::env::var("ADMIN_EMAIL").ok(),
-        std::env::var("ADMIN_PASSWORD").ok(),
-    )
-    .await?;
+    let admin =
+        ensure_first_admin(&pool, &hasher, std::env::var("ADMIN_EMAIL").ok(), std::env::var("ADMIN_PASSWORD").ok())
+            .await?;
     match admin {
         FirstAdmin::Created { email, generated_password } => {
             println!("Created the first administrator: {email}");
@@ -108,9 +107,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Serving on http://{}", listener.local_addr()?);
     let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 

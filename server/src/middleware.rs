@@ -46,8 +46,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentAdmin>, s
 
 /// Pages are everything a browser navigates to except the sign-in page and static files.
 fn is_protected_page(method: &Method, path: &str) -> bool {
-    method == Method::GET
-        && (path == "/" || path == "/applications" || path.starts_with("/applications/"))
+    method == Method::GET && (path == "/" || path == "/applications" || path.starts_with("/applications/"))
 }
 
 /// A browser always sends `Origin` on cross-site POSTs; when present it must name this host.

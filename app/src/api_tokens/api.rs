@@ -51,7 +51,11 @@ pub async fn revoke_api_token(application_id: String, token_id: String) -> Resul
         let done = repo::api_tokens::revoke(&mut conn, &application_id, &token_id, now_ms())
             .await
             .map_err(context::db_error)?;
-        if done { Ok(()) } else { Err(AppError::NotFound("This token".into())) }
+        if done {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("This token".into()))
+        }
     })
     .await
 }

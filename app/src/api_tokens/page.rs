@@ -89,7 +89,7 @@ pub fn ApiTokensPage() -> impl IntoView {
                         " Copy it now: it is stored only as a hash and cannot be shown again."</p>
                     <label for="new-token">"Token"</label>
                     <input id="new-token" readonly value=new.secret.clone()
-                        on:focus=move |ev| { let _ = event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }/>
+                        on:focus=move |ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select() }/>
                 </div>
             })}
 

@@ -26,10 +26,7 @@ pub async fn get_application(id: String) -> Result<Application, AppError> {
         }
         let state = context::state()?;
         let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, &id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(not_found)
+        repo::applications::get(&mut conn, &id).await.map_err(context::db_error)?.ok_or_else(not_found)
     })
     .await
 }
@@ -45,9 +42,7 @@ pub async fn create_application(name: String) -> Result<String, AppError> {
         let state = context::state()?;
         let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
         let id = ids::new_id();
-        repo::applications::insert(&mut conn, &id, name.as_str(), now_ms())
-            .await
-            .map_err(context::db_error)?;
+        repo::applications::insert(&mut conn, &id, name.as_str(), now_ms()).await.map_err(context::db_error)?;
         leptos_axum::redirect(&format!("/applications/{id}/experience/users"));
         Ok(id)
     })

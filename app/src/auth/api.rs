@@ -20,9 +20,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let ip = context::client_ip();
         state.sign_in_limits.check(&account, ip).await?;
         let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        let admin = repo::admins::find_by_email(&mut conn, &email.normalized())
-            .await
-            .map_err(context::db_error)?;
+        let admin = repo::admins::find_by_email(&mut conn, &email.normalized()).await.map_err(context::db_error)?;
         let (admin_id, hash) = match admin {
             Some(a) => (Some(a.id), Some(a.password_hash)),
             None => (None, None),
@@ -57,9 +55,7 @@ pub async fn logout() -> Result<(), AppError> {
         if let Ok(admin) = context::require_admin() {
             let state = context::state()?;
             let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-            repo::sessions::delete(&mut conn, &admin.token_hash)
-                .await
-                .map_err(context::db_error)?;
+            repo::sessions::delete(&mut conn, &admin.token_hash).await.map_err(context::db_error)?;
         }
         let secure = sessions::is_https(&context::request_headers());
         context::set_response_header(http::header::SET_COOKIE, &sessions::clear_cookie(secure));
@@ -79,9 +75,7 @@ pub async fn whoami() -> Result<String, AppError> {
 /// Only same-site paths are followed after sign-in, so `?next=` cannot send anyone elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
         _ => "/applications".to_owned(),
     }
 }

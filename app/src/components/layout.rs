@@ -11,10 +11,7 @@ pub fn use_application_id() -> Memo<String> {
     let location = use_location();
     Memo::new(move |_| {
         location.pathname.with(|path| {
-            path.strip_prefix("/applications/")
-                .and_then(|rest| rest.split('/').next())
-                .unwrap_or_default()
-                .to_owned()
+            path.strip_prefix("/applications/").and_then(|rest| rest.split('/').next()).unwrap_or_default().to_owned()
         })
     })
 }

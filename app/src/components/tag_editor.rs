@@ -23,7 +23,8 @@ pub struct TagRows {
 
 impl TagRows {
     pub fn new(initial: Vec<(String, String)>) -> Self {
-        let rows: Vec<TagRow> = initial.into_iter().enumerate().map(|(id, (key, value))| TagRow { id, key, value }).collect();
+        let rows: Vec<TagRow> =
+            initial.into_iter().enumerate().map(|(id, (key, value))| TagRow { id, key, value }).collect();
         let next = rows.len();
         Self { rows: RwSignal::new(rows), next: StoredValue::new(next) }
     }
@@ -131,7 +132,11 @@ mod tests {
     fn errors_name_the_row_at_fault() {
         let owner = Owner::new();
         owner.with(|| {
-            let rows = TagRows::new(vec![("floor".into(), "2".into()), ("has space".into(), "x".into()), ("floor".into(), "3".into())]);
+            let rows = TagRows::new(vec![
+                ("floor".into(), "2".into()),
+                ("has space".into(), "x".into()),
+                ("floor".into(), "3".into()),
+            ]);
             let errors = rows.errors();
             assert_eq!(errors.len(), 2);
             assert!(errors[&1].starts_with("Key may only hold"));

@@ -15,7 +15,8 @@ mod ssr {
     /// Name and description by the shared rules, every problem at once.
     pub fn check(name: &str, description: &str, errors: &mut FieldErrors) -> Option<(Name, Description)> {
         let name = Name::parse(name).map_err(|e| errors.insert("name".into(), e.to_string())).ok();
-        let description = Description::parse(description).map_err(|e| errors.insert("description".into(), e.to_string())).ok();
+        let description =
+            Description::parse(description).map_err(|e| errors.insert("description".into(), e.to_string())).ok();
         name.zip(description)
     }
 
@@ -104,9 +105,10 @@ pub async fn update_device(
             return Err(AppError::Invalid(errors));
         };
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(context::db_error)?;
-        let saved = repo::devices::update(&mut tx, &application_id, &device_id, name.as_str(), description.as_str(), now_ms())
-            .await
-            .map_err(context::db_error)?;
+        let saved =
+            repo::devices::update(&mut tx, &application_id, &device_id, name.as_str(), description.as_str(), now_ms())
+                .await
+                .map_err(context::db_error)?;
         if !saved {
             return Err(ssr::device_not_found());
         }

@@ -53,10 +53,7 @@ mod tests {
         assert_eq!(ApplicationName::parse(" \t"), Err(ApplicationNameError::Empty));
         assert_eq!(ApplicationName::parse(" Farm ").unwrap().as_str(), "Farm");
         assert!(ApplicationName::parse(&"n".repeat(255)).is_ok());
-        assert_eq!(
-            ApplicationName::parse(&"n".repeat(256)),
-            Err(ApplicationNameError::TooLong(256))
-        );
+        assert_eq!(ApplicationName::parse(&"n".repeat(256)), Err(ApplicationNameError::TooLong(256)));
     }
 
     proptest! {

@@ -81,10 +81,7 @@ mod tests {
         assert_eq!(Email::parse("not-an-email"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("a@"), Err(EmailError::Invalid));
         assert_eq!(Email::parse("a b@example.com"), Err(EmailError::Invalid));
-        assert_eq!(
-            EmailError::Invalid.to_string(),
-            "Enter a valid email address"
-        );
+        assert_eq!(EmailError::Invalid.to_string(), "Enter a valid email address");
         let long = format!("{}@example.com", "a".repeat(1020));
         assert_eq!(Email::parse(&long), Err(EmailError::TooLong(1032)));
     }

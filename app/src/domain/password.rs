@@ -51,10 +51,7 @@ mod tests {
         assert!(Password::parse("12345678").is_ok());
         assert!(Password::parse(&"x".repeat(2048)).is_ok());
         assert_eq!(Password::parse(&"x".repeat(2049)), Err(PasswordError::TooLong(2049)));
-        assert_eq!(
-            PasswordError::TooShort(7).to_string(),
-            "Password must be at least 8 characters (this one has 7)"
-        );
+        assert_eq!(PasswordError::TooShort(7).to_string(), "Password must be at least 8 characters (this one has 7)");
     }
 
     #[test]

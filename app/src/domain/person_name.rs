@@ -51,14 +51,8 @@ mod tests {
     fn blank_is_fine_and_the_limit_is_exact() {
         assert_eq!(PersonName::parse("  ").unwrap().as_str(), "");
         assert!(PersonName::parse(&"é".repeat(1024)).is_ok());
-        assert_eq!(
-            PersonName::parse(&"a".repeat(1025)),
-            Err(PersonNameError::TooLong(1025))
-        );
-        assert_eq!(
-            PersonNameError::TooLong(1025).to_string(),
-            "Must be at most 1024 characters (this one has 1025)"
-        );
+        assert_eq!(PersonName::parse(&"a".repeat(1025)), Err(PersonNameError::TooLong(1025)));
+        assert_eq!(PersonNameError::TooLong(1025).to_string(), "Must be at most 1024 characters (this one has 1025)");
     }
 
     proptest! {

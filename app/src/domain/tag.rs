@@ -60,10 +60,13 @@ impl TagValue {
     }
 }
 
+/// A problem with one row of a tag set: the row's index and what is wrong.
+pub type RowError = (usize, TagError);
+
 /// Checks a whole set of `(key, value)` rows: each valid, no key twice. Errors name the row.
 pub fn parse_tags<'a>(
     rows: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Vec<(TagKey, TagValue)>, Vec<(usize, TagError)>> {
+) -> Result<Vec<(TagKey, TagValue)>, Vec<RowError>> {
     let mut tags: Vec<(TagKey, TagValue)> = Vec::new();
     let mut errors = Vec::new();
     for (row, (key, value)) in rows.into_iter().enumerate() {
@@ -75,7 +78,11 @@ pub fn parse_tags<'a>(
             (Err(e), _) | (_, Err(e)) => errors.push((row, e)),
         }
     }
-    if errors.is_empty() { Ok(tags) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(tags)
+    } else {
+        Err(errors)
+    }
 }
 
 /// `parse_tags` for rows held as strings, its problems as the one field message every door
@@ -119,7 +126,10 @@ mod tests {
         assert_eq!(TagKey::parse("has space"), Err(TagError::KeyCharacter(' ')));
         assert_eq!(TagKey::parse(""), Err(TagError::EmptyKey));
         assert_eq!(TagKey::parse(&"k".repeat(256)), Err(TagError::KeyTooLong(256)));
-        assert_eq!(TagValue::parse("<script>alert('x')</script> 🌱").unwrap().as_str(), "<script>alert('x')</script> 🌱");
+        assert_eq!(
+            TagValue::parse("<script>alert('x')</script> 🌱").unwrap().as_str(),
+            "<script>alert('x')</script> 🌱"
+        );
         assert_eq!(TagValue::parse(""), Err(TagError::EmptyValue));
         assert_eq!(TagValue::parse(&"é".repeat(256)), Err(TagError::ValueTooLong(256)));
         assert!(TagValue::parse(&"é".repeat(255)).is_ok());

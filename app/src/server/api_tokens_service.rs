@@ -31,7 +31,14 @@ pub async fn create(
     if repo::applications::get(&mut *conn, application_id).await.map_err(db_error)?.is_none() {
         return Err(AppError::NotFound("This application".into()));
     }
-    let info = ApiTokenInfo { id: ids::new_id(), name: name.as_str().to_owned(), created_at: now, expires_at, revoked_at: None, last_used_at: None };
+    let info = ApiTokenInfo {
+        id: ids::new_id(),
+        name: name.as_str().to_owned(),
+        created_at: now,
+        expires_at,
+        revoked_at: None,
+        last_used_at: None,
+    };
     let secret = new_secret();
     repo::api_tokens::insert(conn, &info, application_id, &hash_token(&secret)).await.map_err(db_error)?;
     Ok(NewApiToken { info, secret })

@@ -18,10 +18,7 @@ pub fn of(extensions: &Extensions, headers: &HeaderMap, trust_forwarded_for: boo
             return ip;
         }
     }
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip()).unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 #[cfg(test)]

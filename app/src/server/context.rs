@@ -34,9 +34,7 @@ pub fn client_ip() -> std::net::IpAddr {
 }
 
 pub fn request_headers() -> http::HeaderMap {
-    use_context::<http::request::Parts>()
-        .map(|parts| parts.headers)
-        .unwrap_or_default()
+    use_context::<http::request::Parts>().map(|parts| parts.headers).unwrap_or_default()
 }
 
 /// Runs a server function's body and, when it fails, sets the response status that the
@@ -63,10 +61,7 @@ pub async fn open_application(application_id: &str) -> Result<PoolConnection<Sql
         return Err(not_found());
     }
     let mut conn = state()?.pool.acquire().await.map_err(db_error)?;
-    super::repo::applications::get(&mut conn, application_id)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(not_found)?;
+    super::repo::applications::get(&mut conn, application_id).await.map_err(db_error)?.ok_or_else(not_found)?;
     Ok(conn)
 }
 

@@ -19,10 +19,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         // pages; kept in the cache instead of re-read through the OS it runs about 3x faster
         // (make bench-groups).
         .pragma("cache_size", "-65536");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
 }

@@ -9,6 +9,9 @@ use crate::error::{AppError, FieldErrors};
 
 /// What a caller asks to set; `None` leaves a field as it is. `parent_id: Some(None)` makes
 /// the group a root.
+/// A device-tag tie as sent: key and optional value, checked by `save`.
+pub type DeviceTagRule = (Option<String>, Option<String>);
+
 #[derive(Debug, Default, Clone)]
 pub struct GroupInput {
     pub name: Option<String>,
@@ -16,7 +19,7 @@ pub struct GroupInput {
     pub parent_id: Option<Option<String>>,
     pub user_ids: Option<Vec<String>>,
     pub device_ids: Option<Vec<String>>,
-    pub device_tags: Option<Vec<(Option<String>, Option<String>)>>,
+    pub device_tags: Option<Vec<DeviceTagRule>>,
     pub group_tags: Option<Vec<(String, String)>>,
 }
 
@@ -74,10 +77,8 @@ async fn check(
             let key = key.as_deref().map(TagKey::parse).transpose();
             let value = value.as_deref().map(TagValue::parse).transpose();
             match (key, value) {
-                (Ok(Some(key)), Ok(value)) => parsed.push(DeviceTagTie {
-                    key: key.as_str().to_owned(),
-                    value: value.map(|v| v.as_str().to_owned()),
-                }),
+                (Ok(Some(key)), Ok(value)) => parsed
+                    .push(DeviceTagTie { key: key.as_str().to_owned(), value: value.map(|v| v.as_str().to_owned()) }),
                 (Ok(None), _) => note("deviceTags", format!("Device tag {}: Enter a key", row + 1)),
                 (Err(e), _) | (_, Err(e)) => note("deviceTags", format!("Device tag {}: {e}", row + 1)),
             }
@@ -97,8 +98,8 @@ async fn check(
         }
     }
     if let Some(Some(parent)) = &input.parent_id {
-        let exists = ids::is_id(parent)
-            && repo::groups::get(conn, application_id, parent).await.map_err(db_error)?.is_some();
+        let exists =
+            ids::is_id(parent) && repo::groups::get(conn, application_id, parent).await.map_err(db_error)?.is_some();
         if !exists {
             note("parentId", "No such parent group in this application".to_owned());
         }
@@ -155,10 +156,8 @@ pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -
 
 pub async fn update(state: &AppState, application_id: &str, group_id: &str, input: GroupInput) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await.map_err(db_error)?;
-    let current = repo::groups::get(&mut conn, application_id, group_id)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(group_not_found)?;
+    let current =
+        repo::groups::get(&mut conn, application_id, group_id).await.map_err(db_error)?.ok_or_else(group_not_found)?;
     let mut errors = FieldErrors::new();
     let Checked { name, ties } = check(&mut conn, application_id, &input, &mut errors).await?;
     if !errors.is_empty() {

@@ -142,7 +142,8 @@ mod tests {
 
     async fn limiter(limits: Limits) -> (SignInLimiter, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let pool = super::super::db::connect(&format!("sqlite://{}", dir.path().join("limits.db").display())).await.unwrap();
+        let pool =
+            super::super::db::connect(&format!("sqlite://{}", dir.path().join("limits.db").display())).await.unwrap();
         (SignInLimiter::new(pool, limits), dir)
     }
 
@@ -184,7 +185,8 @@ mod tests {
         let (limiter, _dir) = limiter(Limits::default()).await;
         limiter.failed_at(&account("a@x.io"), IpAddr::from([10, 0, 0, 1]), 0).await.unwrap();
         limiter.failed_at(&account("b@x.io"), IpAddr::from([10, 0, 0, 1]), 10_000_000).await.unwrap();
-        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM sign_in_failures ORDER BY key").fetch_all(&limiter.pool).await.unwrap();
+        let keys: Vec<String> =
+            sqlx::query_scalar("SELECT key FROM sign_in_failures ORDER BY key").fetch_all(&limiter.pool).await.unwrap();
         assert_eq!(keys, ["account app b@x.io", "pair app b@x.io 10.0.0.1"]);
     }
 

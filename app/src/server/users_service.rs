@@ -48,9 +48,8 @@ async fn check_extras(
         }
     }
     if let Some(group_ids) = &input.group_ids {
-        let known = repo::groups::existing_ids(conn, "experience_groups", application_id, group_ids)
-            .await
-            .map_err(db_error)?;
+        let known =
+            repo::groups::existing_ids(conn, "experience_groups", application_id, group_ids).await.map_err(db_error)?;
         let unknown: Vec<&str> = group_ids.iter().filter(|id| !known.contains(id)).map(String::as_str).collect();
         if !unknown.is_empty() {
             errors.insert("groups".into(), format!("No such group in this application: {}", unknown.join(", ")));
@@ -140,10 +139,8 @@ pub async fn update(
     input: UserInput,
 ) -> Result<UserDetail, AppError> {
     let mut conn = state.pool.acquire().await.map_err(db_error)?;
-    let current = repo::users::get(&mut conn, application_id, user_id)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(user_not_found)?;
+    let current =
+        repo::users::get(&mut conn, application_id, user_id).await.map_err(db_error)?.ok_or_else(user_not_found)?;
     let valid = validate_user(
         input.email.as_deref().unwrap_or(&current.email),
         input.password.as_deref(),
@@ -188,10 +185,8 @@ pub async fn update(
         ));
     }
     write_extras(&mut tx, user_id, &input).await.map_err(db_error)?;
-    let detail = repo::users::get(&mut tx, application_id, user_id)
-        .await
-        .map_err(db_error)?
-        .ok_or_else(user_not_found)?;
+    let detail =
+        repo::users::get(&mut tx, application_id, user_id).await.map_err(db_error)?.ok_or_else(user_not_found)?;
     tx.commit().await.map_err(db_error)?;
     Ok(detail)
 }

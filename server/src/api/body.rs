@@ -18,9 +18,7 @@ impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for
     type Rejection = ApiError;
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(request.into_body(), LIMIT)
-            .await
-            .map_err(|_| AppError::TooLarge(LIMIT))?;
+        let bytes = axum::body::to_bytes(request.into_body(), LIMIT).await.map_err(|_| AppError::TooLarge(LIMIT))?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError(AppError::field("body", format!("The body is not valid JSON for this request: {e}"))))

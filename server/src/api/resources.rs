@@ -35,12 +35,7 @@ pub struct GroupRef {
 }
 
 impl ExperienceUser {
-    pub fn new(
-        application_id: &str,
-        user: UserDetail,
-        tags: Vec<(String, String)>,
-        groups: Vec<Membership>,
-    ) -> Self {
+    pub fn new(application_id: &str, user: UserDetail, tags: Vec<(String, String)>, groups: Vec<Membership>) -> Self {
         Self {
             experience_user_id: user.id.clone(),
             id: user.id,

@@ -65,9 +65,9 @@ fn is_time(field: &Field) -> bool {
 fn scalar(field: &Field, value: &Value) -> Result<Scalar, String> {
     match value {
         Value::Null => Ok(Scalar::Null),
-        Value::String(s) if is_time(field) => parse_rfc3339(s)
-            .map(Scalar::Number)
-            .ok_or_else(|| format!("query: {s:?} is not an RFC 3339 date")),
+        Value::String(s) if is_time(field) => {
+            parse_rfc3339(s).map(Scalar::Number).ok_or_else(|| format!("query: {s:?} is not an RFC 3339 date"))
+        }
         Value::String(s) => Ok(Scalar::Text(s.clone())),
         Value::Number(n) => n.as_i64().map(Scalar::Number).ok_or_else(|| format!("query: {n} is not a whole number")),
         Value::Bool(b) => Ok(Scalar::Text(b.to_string())),
@@ -106,7 +106,9 @@ fn condition(name: &str, value: &Value) -> Result<Filter, String> {
                 Scalar::List(items.iter().map(|i| scalar(&field, i)).collect::<Result<_, _>>()?)
             }
             (Op::In | Op::Nin, _) => return Err(format!("query: $in and $nin take an array of at most {MAX_LIST}")),
-            (Op::StartsWith | Op::EndsWith | Op::Contains, Value::String(s)) if !s.is_empty() => Scalar::Text(s.clone()),
+            (Op::StartsWith | Op::EndsWith | Op::Contains, Value::String(s)) if !s.is_empty() => {
+                Scalar::Text(s.clone())
+            }
             (Op::StartsWith | Op::EndsWith | Op::Contains, _) => {
                 return Err("query: $startsWith, $endsWith and $contains take a non-empty string".into())
             }
@@ -130,10 +132,19 @@ mod tests {
     fn parses_combinators_fields_and_operators() {
         let q = json!({ "$or": [{ "email": { "$endsWith": "@farm.io", "$ci": true } }, { "userTags.floor": "2" }] });
         let Filter::Any(parts) = parse(&q).unwrap() else { panic!("an $or") };
-        assert_eq!(parts[0], Filter::Cond { field: Field::Email, op: Op::EndsWith, value: Scalar::Text("@farm.io".into()), ci: true });
-        assert_eq!(parts[1], Filter::Cond { field: Field::Tag("floor".into()), op: Op::Eq, value: Scalar::Text("2".into()), ci: false });
+        assert_eq!(
+            parts[0],
+            Filter::Cond { field: Field::Email, op: Op::EndsWith, value: Scalar::Text("@farm.io".into()), ci: true }
+        );
+        assert_eq!(
+            parts[1],
+            Filter::Cond { field: Field::Tag("floor".into()), op: Op::Eq, value: Scalar::Text("2".into()), ci: false }
+        );
         let dated = parse(&json!({ "creationDate": { "$gte": "2026-11-18T11:06:40.123Z" } })).unwrap();
-        assert_eq!(dated, Filter::Cond { field: Field::Created, op: Op::Gte, value: Scalar::Number(1_795_000_000_123), ci: false });
+        assert_eq!(
+            dated,
+            Filter::Cond { field: Field::Created, op: Op::Gte, value: Scalar::Number(1_795_000_000_123), ci: false }
+        );
     }
 
     #[test]

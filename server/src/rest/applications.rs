@@ -1,10 +1,10 @@
 //! `/applications/{applicationId}`: the parts this server keeps (name, `expUserTokenCutoff`,
 //! the experience-user count).
 
+use app::domain::ApplicationName;
 use app::error::AppError;
 use app::server::clock::{now_ms, parse_rfc3339, rfc3339};
 use app::server::{context::db_error, repo, AppState};
-use app::domain::ApplicationName;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -74,7 +74,10 @@ pub async fn patch(
     let cutoff = body
         .exp_user_token_cutoff
         .as_deref()
-        .map(|t| parse_rfc3339(t).ok_or_else(|| AppError::field("expUserTokenCutoff", "expUserTokenCutoff must be an RFC 3339 date")))
+        .map(|t| {
+            parse_rfc3339(t)
+                .ok_or_else(|| AppError::field("expUserTokenCutoff", "expUserTokenCutoff must be an RFC 3339 date"))
+        })
         .transpose()?;
     let mut tx = state.pool.begin().await?;
     if let Some(name) = name {

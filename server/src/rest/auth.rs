@@ -24,13 +24,10 @@ async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) ->
     let token = headers::bearer(request_headers).filter(|t| t.len() <= 256).ok_or(AppError::TokenRejected)?;
     let now = now_ms();
     let mut conn = state.pool.acquire().await?;
-    let live = repo::api_tokens::find_live(&mut conn, &hash_token(&token), now)
-        .await?
-        .ok_or(AppError::TokenRejected)?;
-    let path_application = path
-        .strip_prefix("/api/v1/applications/")
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_default();
+    let live =
+        repo::api_tokens::find_live(&mut conn, &hash_token(&token), now).await?.ok_or(AppError::TokenRejected)?;
+    let path_application =
+        path.strip_prefix("/api/v1/applications/").and_then(|rest| rest.split('/').next()).unwrap_or_default();
     if path_application != live.application_id {
         return Err(AppError::Forbidden("This token is not allowed to access this application".into()).into());
     }

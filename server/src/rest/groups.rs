@@ -73,10 +73,16 @@ pub struct GroupBody {
 impl GroupBody {
     fn into_input(self) -> Result<GroupInput, AppError> {
         if self.experience_endpoint_ids.is_some_and(|ids| !ids.is_empty()) {
-            return Err(AppError::field("experienceEndpointIds", "Experience endpoints are not supported by this server"));
+            return Err(AppError::field(
+                "experienceEndpointIds",
+                "Experience endpoints are not supported by this server",
+            ));
         }
         if self.device_query_json.flatten().is_some() {
-            return Err(AppError::field("deviceQueryJson", "Device queries are not supported by this server; use deviceIds or deviceTags"));
+            return Err(AppError::field(
+                "deviceQueryJson",
+                "Device queries are not supported by this server; use deviceIds or deviceTags",
+            ));
         }
         Ok(GroupInput {
             name: self.name,
@@ -90,7 +96,11 @@ impl GroupBody {
     }
 }
 
-async fn to_json(conn: &mut sqlx::SqliteConnection, application_id: &str, group: Group) -> Result<ExperienceGroup, sqlx::Error> {
+async fn to_json(
+    conn: &mut sqlx::SqliteConnection,
+    application_id: &str,
+    group: Group,
+) -> Result<ExperienceGroup, sqlx::Error> {
     let (direct, total) = repo::groups::device_counts(conn, &group.id).await?;
     Ok(ExperienceGroup {
         experience_user_ids: repo::groups::member_ids(conn, &group.id).await?,

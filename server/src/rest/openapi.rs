@@ -23,18 +23,114 @@ const GROUPS: &str = "/applications/{applicationId}/experience/groups";
 const GROUP: &str = "/applications/{applicationId}/experience/groups/{experienceGroupId}";
 
 pub const OPERATIONS: &[Operation] = &[
-    Operation { method: "get", path: APP, summary: "The application, with expUserTokenCutoff and the experience-user count", request: None, status: 200, response: "application", list: false },
-    Operation { method: "patch", path: APP, summary: "Rename; set expUserTokenCutoff (invalidates every experience token issued before it)", request: Some("applicationPatch"), status: 200, response: "application", list: false },
-    Operation { method: "get", path: USERS, summary: "Experience users: sort, filter (globs), group filter, advanced query, pages from 0", request: None, status: 200, response: "experienceUsers", list: true },
-    Operation { method: "post", path: USERS, summary: "Create an experience user", request: Some("experienceUserPost"), status: 201, response: "experienceUser", list: false },
-    Operation { method: "get", path: USER, summary: "One experience user", request: None, status: 200, response: "experienceUser", list: false },
-    Operation { method: "patch", path: USER, summary: "Change an experience user (tokenCutoff, password, userTags, experienceGroupIds, …)", request: Some("experienceUserPatch"), status: 200, response: "experienceUser", list: false },
-    Operation { method: "delete", path: USER, summary: "Delete an experience user, their memberships and tags; their tokens fail at once", request: None, status: 200, response: "success", list: false },
-    Operation { method: "get", path: GROUPS, summary: "Experience groups", request: None, status: 200, response: "experienceGroups", list: true },
-    Operation { method: "post", path: GROUPS, summary: "Create an experience group", request: Some("experienceGroupPost"), status: 201, response: "experienceGroup", list: false },
-    Operation { method: "get", path: GROUP, summary: "One experience group", request: None, status: 200, response: "experienceGroup", list: false },
-    Operation { method: "patch", path: GROUP, summary: "Change a group (parentId refuses cycles; deviceIds, deviceTags, experienceUserIds)", request: Some("experienceGroupPatch"), status: 200, response: "experienceGroup", list: false },
-    Operation { method: "delete", path: GROUP, summary: "Delete a group; its subgroups move up to its parent", request: None, status: 200, response: "success", list: false },
+    Operation {
+        method: "get",
+        path: APP,
+        summary: "The application, with expUserTokenCutoff and the experience-user count",
+        request: None,
+        status: 200,
+        response: "application",
+        list: false,
+    },
+    Operation {
+        method: "patch",
+        path: APP,
+        summary: "Rename; set expUserTokenCutoff (invalidates every experience token issued before it)",
+        request: Some("applicationPatch"),
+        status: 200,
+        response: "application",
+        list: false,
+    },
+    Operation {
+        method: "get",
+        path: USERS,
+        summary: "Experience users: sort, filter (globs), group filter, advanced query, pages from 0",
+        request: None,
+        status: 200,
+        response: "experienceUsers",
+        list: true,
+    },
+    Operation {
+        method: "post",
+        path: USERS,
+        summary: "Create an experience user",
+        request: Some("experienceUserPost"),
+        status: 201,
+        response: "experienceUser",
+        list: false,
+    },
+    Operation {
+        method: "get",
+        path: USER,
+        summary: "One experience user",
+        request: None,
+        status: 200,
+        response: "experienceUser",
+        list: false,
+    },
+    Operation {
+        method: "patch",
+        path: USER,
+        summary: "Change an experience user (tokenCutoff, password, userTags, experienceGroupIds, …)",
+        request: Some("experienceUserPatch"),
+        status: 200,
+        response: "experienceUser",
+        list: false,
+    },
+    Operation {
+        method: "delete",
+        path: USER,
+        summary: "Delete an experience user, their memberships and tags; their tokens fail at once",
+        request: None,
+        status: 200,
+        response: "success",
+        list: false,
+    },
+    Operation {
+        method: "get",
+        path: GROUPS,
+        summary: "Experience groups",
+        request: None,
+        status: 200,
+        response: "experienceGroups",
+        list: true,
+    },
+    Operation {
+        method: "post",
+        path: GROUPS,
+        summary: "Create an experience group",
+        request: Some("experienceGroupPost"),
+        status: 201,
+        response: "experienceGroup",
+        list: false,
+    },
+    Operation {
+        method: "get",
+        path: GROUP,
+        summary: "One experience group",
+        request: None,
+        status: 200,
+        response: "experienceGroup",
+        list: false,
+    },
+    Operation {
+        method: "patch",
+        path: GROUP,
+        summary: "Change a group (parentId refuses cycles; deviceIds, deviceTags, experienceUserIds)",
+        request: Some("experienceGroupPatch"),
+        status: 200,
+        response: "experienceGroup",
+        list: false,
+    },
+    Operation {
+        method: "delete",
+        path: GROUP,
+        summary: "Delete a group; its subgroups move up to its parent",
+        request: None,
+        status: 200,
+        response: "success",
+        list: false,
+    },
 ];
 
 /// The schema files the document embeds, by component name.
@@ -77,13 +173,21 @@ fn list_params(path: &str) -> Vec<Value> {
         query_param("sortField", json!({ "type": "string", "enum": sort }), "Field to sort by"),
         query_param("sortDirection", json!({ "type": "string", "enum": ["asc", "desc"] }), "Sort direction"),
         query_param("page", json!({ "type": "integer", "minimum": 0, "default": 0 }), "Page, from 0"),
-        query_param("perPage", json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }), "Items per page"),
+        query_param(
+            "perPage",
+            json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 }),
+            "Items per page",
+        ),
         query_param("filterField", json!({ "type": "string", "enum": filter_fields }), "Field the filter applies to"),
         query_param("filter", json!({ "type": "string" }), "Glob: * matches anything; otherwise an exact match"),
     ];
     if users {
         params.push(query_param("experienceGroupId", json!({ "type": "string" }), "A group id, `any` or `none`"));
-        params.push(query_param("includeAncestorGroups", json!({ "type": "boolean" }), "With a group id: members of its ancestors too"));
+        params.push(query_param(
+            "includeAncestorGroups",
+            json!({ "type": "boolean" }),
+            "With a group id: members of its ancestors too",
+        ));
         params.push(query_param("query", json!({ "type": "string" }), "Advanced query as JSON (advancedQuery.json)"));
     }
     params

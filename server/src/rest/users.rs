@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::list_params::{self, Collection};
 use super::{advanced_query, Success, SUCCESS};
-use crate::api::resources::{experience_user, ExperienceUser};
 use crate::api::body::MAX_REST_BODY;
+use crate::api::resources::{experience_user, ExperienceUser};
 use crate::api::{ApiError, JsonBody};
 
 const SORT_FIELDS: &[&str] = &["firstName", "lastName", "email", "id", "creationDate", "lastLogin", "lastUpdated"];
@@ -94,7 +94,9 @@ pub async fn list(
             id: id.to_owned(),
             with_ancestors: list_params::flag(&q, "includeAncestorGroups"),
         }),
-        Some(_) => return Err(AppError::field("experienceGroupId", "experienceGroupId must be a group id, any or none").into()),
+        Some(_) => {
+            return Err(AppError::field("experienceGroupId", "experienceGroupId must be a group id, any or none").into())
+        }
     }
     if let Some(query) = q.get("query").filter(|q| !q.is_empty()) {
         let json: serde_json::Value = serde_json::from_str(query)

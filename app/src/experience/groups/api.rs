@@ -6,16 +6,18 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
+    use crate::server::groups_service::DeviceTagRule;
 
     /// The device-tag rules the form sends as `[{key, value?}]`; absent leaves them alone.
-    pub fn device_tags(json: Option<String>) -> Result<Option<Vec<(Option<String>, Option<String>)>>, AppError> {
+    pub fn device_tags(json: Option<String>) -> Result<Option<Vec<DeviceTagRule>>, AppError> {
         #[derive(serde::Deserialize)]
         struct Tie {
             key: Option<String>,
             value: Option<String>,
         }
         let Some(json) = json.filter(|j| !j.is_empty()) else { return Ok(None) };
-        let ties: Vec<Tie> = serde_json::from_str(&json).map_err(|_| AppError::field("deviceTags", "The tag rules could not be read"))?;
+        let ties: Vec<Tie> = serde_json::from_str(&json)
+            .map_err(|_| AppError::field("deviceTags", "The tag rules could not be read"))?;
         Ok(Some(ties.into_iter().map(|t| (t.key, t.value)).collect()))
     }
 
@@ -50,7 +52,12 @@ pub async fn get_group(application_id: String, group_id: String) -> Result<Group
 
 /// Adds a group (under `parent_id`, or at the top when it is empty).
 #[server(endpoint = "groups/create")]
-pub async fn create_group(application_id: String, name: String, description: String, parent_id: String) -> Result<String, AppError> {
+pub async fn create_group(
+    application_id: String,
+    name: String,
+    description: String,
+    parent_id: String,
+) -> Result<String, AppError> {
     use crate::server::{context, groups_service, groups_service::GroupInput};
     context::respond(async move {
         context::open_application(&application_id).await?;

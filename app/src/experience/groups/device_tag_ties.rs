@@ -22,7 +22,9 @@ impl TieRows {
     pub fn error(&self) -> Option<String> {
         self.rows.with(|rows| {
             rows.iter().enumerate().find_map(|(n, (_, key, value))| {
-                let problem = TagKey::parse(key).err().or_else(|| (!value.is_empty()).then(|| TagValue::parse(value).err()).flatten());
+                let problem = TagKey::parse(key)
+                    .err()
+                    .or_else(|| (!value.is_empty()).then(|| TagValue::parse(value).err()).flatten());
                 problem.map(|e| format!("Device tag {}: {e}", n + 1))
             })
         })
@@ -32,7 +34,13 @@ impl TieRows {
     pub fn json(&self) -> String {
         let ties: Vec<serde_json::Value> = self.rows.with(|rows| {
             rows.iter()
-                .map(|(_, k, v)| if v.is_empty() { serde_json::json!({ "key": k }) } else { serde_json::json!({ "key": k, "value": v }) })
+                .map(|(_, k, v)| {
+                    if v.is_empty() {
+                        serde_json::json!({ "key": k })
+                    } else {
+                        serde_json::json!({ "key": k, "value": v })
+                    }
+                })
                 .collect()
         });
         serde_json::Value::Array(ties).to_string()

@@ -41,7 +41,12 @@ pub fn EditGroupPage() -> impl IntoView {
 }
 
 #[component]
-fn GroupForm(detail: GroupDetail, nodes: Vec<GroupNode>, update: ServerAction<UpdateGroup>, app_id: String) -> impl IntoView {
+fn GroupForm(
+    detail: GroupDetail,
+    nodes: Vec<GroupNode>,
+    update: ServerAction<UpdateGroup>,
+    app_id: String,
+) -> impl IntoView {
     let delete = ServerAction::<DeleteGroup>::new();
     let name_error = RwSignal::new(None::<String>);
     let server_error = Signal::derive(move || update.value().get().and_then(Result::err));

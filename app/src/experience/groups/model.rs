@@ -38,7 +38,8 @@ pub fn tree_order(nodes: &[GroupNode]) -> Vec<(usize, GroupNode)> {
     }
     let mut out = Vec::with_capacity(nodes.len());
     let mut seen = HashSet::new();
-    let mut stack: Vec<(usize, &GroupNode)> = children.get(&None).into_iter().flatten().rev().map(|n| (0, *n)).collect();
+    let mut stack: Vec<(usize, &GroupNode)> =
+        children.get(&None).into_iter().flatten().rev().map(|n| (0, *n)).collect();
     while let Some((depth, node)) = stack.pop() {
         if !seen.insert(node.id.as_str()) {
             continue;
@@ -84,7 +85,13 @@ mod tests {
 
     #[test]
     fn depth_first_with_sorted_children() {
-        let nodes = [node("c", "Stall", Some("b")), node("a", "Root", None), node("b", "Barn", Some("a")), node("d", "Attic", Some("a")), node("e", "Yard", None)];
+        let nodes = [
+            node("c", "Stall", Some("b")),
+            node("a", "Root", None),
+            node("b", "Barn", Some("a")),
+            node("d", "Attic", Some("a")),
+            node("e", "Yard", None),
+        ];
         let order: Vec<(usize, String)> = tree_order(&nodes).into_iter().map(|(d, n)| (d, n.id)).collect();
         let expected = [(0, "a"), (1, "d"), (1, "b"), (2, "c"), (0, "e")].map(|(d, id)| (d, id.to_owned()));
         assert_eq!(order, expected);

@@ -23,8 +23,12 @@ pub async fn get_user_access(application_id: String, user_id: String) -> Result<
         let mut conn = context::open_application(&application_id).await?;
         let db = context::db_error;
         repo::users::get(&mut conn, &application_id, &user_id).await.map_err(db)?.ok_or_else(user_not_found)?;
-        let direct: Vec<(String, String)> =
-            repo::users::groups_of(&mut conn, &user_id).await.map_err(db)?.into_iter().map(|g| (g.id, g.name)).collect();
+        let direct: Vec<(String, String)> = repo::users::groups_of(&mut conn, &user_id)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .map(|g| (g.id, g.name))
+            .collect();
         let inherited = repo::users::inherited_groups(&mut conn, &user_id).await.map_err(db)?;
         let devices = repo::devices::effective_for_user(&mut conn, &user_id)
             .await
@@ -44,7 +48,11 @@ pub fn EffectiveAccess(app_id: String, user_id: String, #[prop(into)] refresh: S
         |(app, user, _)| get_user_access(app, user),
     );
     let names = |groups: &[(String, String)]| {
-        if groups.is_empty() { "None".to_owned() } else { groups.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", ") }
+        if groups.is_empty() {
+            "None".to_owned()
+        } else {
+            groups.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join(", ")
+        }
     };
     view! {
         <section class="card access" aria-labelledby="access-title">

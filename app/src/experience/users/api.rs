@@ -21,7 +21,6 @@ mod ssr {
     pub fn decode_groups(ids: Option<String>) -> Option<Vec<String>> {
         ids.map(|s| s.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
     }
-
 }
 
 /// One page of a list view, with every view's count.
@@ -30,20 +29,15 @@ pub async fn list_users(application_id: String, query: ListQuery) -> Result<User
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let counts = repo::users::counts(&mut conn, &application_id)
-            .await
-            .map_err(context::db_error)?
-            .unwrap_or_default();
-        let (rows, prev, next) = repo::users::list(&mut conn, &application_id, &query)
-            .await
-            .map_err(context::db_error)?;
+        let counts =
+            repo::users::counts(&mut conn, &application_id).await.map_err(context::db_error)?.unwrap_or_default();
+        let (rows, prev, next) =
+            repo::users::list(&mut conn, &application_id, &query).await.map_err(context::db_error)?;
         let matching = repo::users::count_matching(&mut conn, &application_id, &query, &counts)
             .await
             .map_err(context::db_error)?;
-        let tokens_invalidated_at = repo::applications::token_cutoff(&mut conn, &application_id)
-            .await
-            .map_err(context::db_error)?
-            .flatten();
+        let tokens_invalidated_at =
+            repo::applications::token_cutoff(&mut conn, &application_id).await.map_err(context::db_error)?.flatten();
         Ok(UserPage { rows, counts, matching, prev, next, tokens_invalidated_at })
     })
     .await
@@ -86,7 +80,11 @@ pub async fn suggest_tag_keys(application_id: String, prefix: String) -> Result<
 
 /// Whether another user of the application already has this email (any letter case).
 #[server(endpoint = "users/email-taken")]
-pub async fn email_taken(application_id: String, email: String, except_user_id: Option<String>) -> Result<bool, AppError> {
+pub async fn email_taken(
+    application_id: String,
+    email: String,
+    except_user_id: Option<String>,
+) -> Result<bool, AppError> {
     use crate::domain::Email;
     use crate::server::{context, repo};
     context::respond(async move {
@@ -134,7 +132,6 @@ pub async fn create_user(
 /// Saves an edit made on top of `version`. The password changes only when `change_password`
 /// is set. An edit based on an outdated version is refused, so nobody's save is overwritten.
 #[server(endpoint = "users/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_user(
     application_id: String,
     user_id: String,
@@ -174,10 +171,12 @@ pub async fn delete_user(application_id: String, user_id: String) -> Result<(), 
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let deleted = repo::users::delete(&mut conn, &application_id, &user_id)
-            .await
-            .map_err(context::db_error)?;
-        if deleted { Ok(()) } else { Err(ssr::user_not_found()) }
+        let deleted = repo::users::delete(&mut conn, &application_id, &user_id).await.map_err(context::db_error)?;
+        if deleted {
+            Ok(())
+        } else {
+            Err(ssr::user_not_found())
+        }
     })
     .await
 }
@@ -193,7 +192,11 @@ pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> 
         let done = repo::users::set_token_cutoff(&mut conn, &application_id, &user_id, now)
             .await
             .map_err(context::db_error)?;
-        if done { Ok(now) } else { Err(ssr::user_not_found()) }
+        if done {
+            Ok(now)
+        } else {
+            Err(ssr::user_not_found())
+        }
     })
     .await
 }
@@ -205,9 +208,7 @@ pub async fn invalidate_all_tokens(application_id: String) -> Result<i64, AppErr
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
         let now = now_ms();
-        repo::applications::set_token_cutoff(&mut conn, &application_id, now)
-            .await
-            .map_err(context::db_error)?;
+        repo::applications::set_token_cutoff(&mut conn, &application_id, now).await.map_err(context::db_error)?;
         Ok(now)
     })
     .await

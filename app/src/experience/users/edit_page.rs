@@ -8,14 +8,14 @@ use super::fields::{email_checker, FieldErrors, TextField};
 use super::suggest::key_suggestions;
 use super::tokens::UserTokensBox;
 use super::{format_time, get_user, DeleteUser, UpdateUser, UserForm};
-use crate::components::field::FieldError;
-use crate::components::group_picker::GroupPicker;
-use crate::components::tag_editor::{TagEditor, TagRows};
-use std::collections::BTreeSet;
 use crate::components::confirm::ConfirmDialog;
+use crate::components::field::FieldError;
 use crate::components::field::FormError;
+use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
+use crate::components::tag_editor::{TagEditor, TagRows};
 use crate::error::AppError;
+use std::collections::BTreeSet;
 
 /// Edit one user; the password changes only with "Change password?" checked.
 #[component]

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::form::field_message;
 use super::email_taken;
+use super::form::field_message;
 use crate::components::field::FieldError;
 use crate::error::AppError;
 
@@ -37,9 +37,7 @@ impl FieldErrors {
         self.password.set(password.and_then(|p| field_message("password", p)));
         self.first_name.set(field_message("first_name", first));
         self.last_name.set(field_message("last_name", last));
-        [self.email, self.password, self.first_name, self.last_name]
-            .iter()
-            .all(|s| s.with_untracked(Option::is_none))
+        [self.email, self.password, self.first_name, self.last_name].iter().all(|s| s.with_untracked(Option::is_none))
     }
 }
 

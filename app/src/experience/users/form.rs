@@ -25,10 +25,7 @@ pub fn validate_user(
         errors.insert(field.to_owned(), message);
     };
     let email = Email::parse(email).map_err(|e| note("email", e.to_string()));
-    let password = password
-        .map(Password::parse)
-        .transpose()
-        .map_err(|e| note("password", e.to_string()));
+    let password = password.map(Password::parse).transpose().map_err(|e| note("password", e.to_string()));
     let first_name = PersonName::parse(first_name).map_err(|e| note("first_name", format!("First name: {e}")));
     let last_name = PersonName::parse(last_name).map_err(|e| note("last_name", format!("Last name: {e}")));
     match (email, password, first_name, last_name) {
@@ -69,7 +66,10 @@ mod tests {
     fn unchanged_password_is_fine() {
         let ok = validate_user("ann@example.com", None, "Ann", "").unwrap();
         assert!(ok.password.is_none());
-        assert_eq!(field_message("password", "1234567").as_deref(), Some("Password must be at least 8 characters (this one has 7)"));
+        assert_eq!(
+            field_message("password", "1234567").as_deref(),
+            Some("Password must be at least 8 characters (this one has 7)")
+        );
         assert_eq!(field_message("email", "ann@example.com"), None);
     }
 }

@@ -5,14 +5,14 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
 use super::{
-    format_time, list_users, DeleteUser, MATCH_COUNT_CAP, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow, UserView,
-    PAGE_SIZES,
+    format_time, list_users, DeleteUser, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow,
+    UserView, MATCH_COUNT_CAP, PAGE_SIZES,
 };
 use crate::applications::get_application;
-use crate::experience::groups::{list_groups, tree_order};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
+use crate::experience::groups::{list_groups, tree_order};
 
 /// "Users & Groups": the three list views of one application's experience users.
 #[component]

@@ -6,12 +6,12 @@ use super::fields::{email_checker, FieldErrors, TextField};
 use super::suggest::key_suggestions;
 use super::CreateUser;
 use crate::components::field::FieldError;
-use crate::components::group_picker::GroupPicker;
-use crate::components::tag_editor::{TagEditor, TagRows};
-use std::collections::BTreeSet;
 use crate::components::field::FormError;
+use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
+use crate::components::tag_editor::{TagEditor, TagRows};
 use crate::error::AppError;
+use std::collections::BTreeSet;
 
 /// "Add Experience User".
 #[component]

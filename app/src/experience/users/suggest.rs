@@ -10,7 +10,13 @@ pub fn key_suggestions(app_id: Signal<String>, rows: TagRows) -> (Signal<Vec<Str
     let found = Resource::new(move || (app_id.get(), prefix.get()), |(app, p)| suggest_tag_keys(app, p));
     let list = Signal::derive(move || {
         let used: Vec<String> = rows.rows.with(|r| r.iter().map(|row| row.key.clone()).collect());
-        found.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|k| !used.contains(k) || prefix.with(|p| p != k)).collect()
+        found
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| !used.contains(k) || prefix.with(|p| p != k))
+            .collect()
     });
     (list, Callback::new(move |key: String| prefix.set(key)))
 }

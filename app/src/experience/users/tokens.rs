@@ -8,7 +8,11 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 
 fn plural_users(n: i64) -> String {
-    if n == 1 { "1 user".to_owned() } else { format!("{n} users") }
+    if n == 1 {
+        "1 user".to_owned()
+    } else {
+        format!("{n} users")
+    }
 }
 
 /// "Invalidate all tokens" with its confirmation; `on_done` runs after it went through.

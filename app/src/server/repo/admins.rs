@@ -6,9 +6,7 @@ pub struct AdminCredentials {
 }
 
 pub async fn count(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM admins"#)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM admins"#).fetch_one(conn).await
 }
 
 pub async fn find_by_email(

@@ -4,7 +4,12 @@ use sqlx::SqliteConnection;
 
 use crate::api_tokens::ApiTokenInfo;
 
-pub async fn insert(conn: &mut SqliteConnection, token: &ApiTokenInfo, application_id: &str, token_hash: &str) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    token: &ApiTokenInfo,
+    application_id: &str,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO api_tokens (id, application_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         token.id,
@@ -31,7 +36,12 @@ pub async fn list(conn: &mut SqliteConnection, application_id: &str) -> Result<V
 }
 
 /// Stops a token at once; false when there is no such live token.
-pub async fn revoke(conn: &mut SqliteConnection, application_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn revoke(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE api_tokens SET revoked_at = ? WHERE application_id = ? AND id = ? AND revoked_at IS NULL",
         now,
@@ -50,7 +60,11 @@ pub struct LiveToken {
     pub last_used_at: Option<i64>,
 }
 
-pub async fn find_live(conn: &mut SqliteConnection, token_hash: &str, now: i64) -> Result<Option<LiveToken>, sqlx::Error> {
+pub async fn find_live(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<LiveToken>, sqlx::Error> {
     sqlx::query_as!(
         LiveToken,
         r#"SELECT id AS "id!", application_id AS "application_id!", last_used_at FROM api_tokens

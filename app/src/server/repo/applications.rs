@@ -23,15 +23,9 @@ pub async fn get(conn: &mut SqliteConnection, id: &str) -> Result<Option<Applica
 }
 
 pub async fn insert(conn: &mut SqliteConnection, id: &str, name: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
-        id,
-        name,
-        now,
-        now
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)", id, name, now, now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -57,17 +51,15 @@ pub async fn update(
 
 /// Rejects every token of the application's users issued up to `at`. False if no such application.
 pub async fn set_token_cutoff(conn: &mut SqliteConnection, id: &str, at: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!("UPDATE applications SET exp_user_token_cutoff = ? WHERE id = ?", at, id)
-        .execute(conn)
-        .await?;
+    let done =
+        sqlx::query!("UPDATE applications SET exp_user_token_cutoff = ? WHERE id = ?", at, id).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// When the application's tokens were last invalidated (`Some(None)`: never).
 pub async fn token_cutoff(conn: &mut SqliteConnection, id: &str) -> Result<Option<Option<i64>>, sqlx::Error> {
-    let row = sqlx::query!("SELECT exp_user_token_cutoff FROM applications WHERE id = ?", id)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query!("SELECT exp_user_token_cutoff FROM applications WHERE id = ?", id).fetch_optional(conn).await?;
     Ok(row.map(|r| r.exp_user_token_cutoff))
 }
 

@@ -56,23 +56,28 @@ pub async fn effective_for_user(conn: &mut SqliteConnection, user_id: &str) -> R
         })
         .collect();
     grants.sort_by(|a, b| {
-        (&a.device_name, &a.device_id, &a.group_name, &a.group_id).cmp(&(&b.device_name, &b.device_id, &b.group_name, &b.group_id))
+        (&a.device_name, &a.device_id, &a.group_name, &a.group_id).cmp(&(
+            &b.device_name,
+            &b.device_id,
+            &b.group_name,
+            &b.group_id,
+        ))
     });
     Ok(grants)
 }
 
 /// A device's tags, sorted.
 pub async fn tags(conn: &mut SqliteConnection, device_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        "SELECT key, value FROM device_tags WHERE device_id = ? ORDER BY key, value",
-        device_id
-    )
-    .fetch_all(conn)
-    .await?;
+    let rows = sqlx::query!("SELECT key, value FROM device_tags WHERE device_id = ? ORDER BY key, value", device_id)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
 
-pub async fn list(conn: &mut SqliteConnection, application_id: &str) -> Result<Vec<crate::devices::DeviceRow>, sqlx::Error> {
+pub async fn list(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+) -> Result<Vec<crate::devices::DeviceRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT d.id AS "id!", d.name, d.description,
                   (SELECT COUNT(*) FROM experience_group_devices gd WHERE gd.device_id = d.id) AS "group_count!: i64"
@@ -84,12 +89,22 @@ pub async fn list(conn: &mut SqliteConnection, application_id: &str) -> Result<V
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let tags = tags(&mut *conn, &r.id).await?;
-        out.push(crate::devices::DeviceRow { id: r.id, name: r.name, description: r.description, tags, group_count: r.group_count });
+        out.push(crate::devices::DeviceRow {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            tags,
+            group_count: r.group_count,
+        });
     }
     Ok(out)
 }
 
-pub async fn get(conn: &mut SqliteConnection, application_id: &str, id: &str) -> Result<Option<crate::devices::DeviceDetail>, sqlx::Error> {
+pub async fn get(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+) -> Result<Option<crate::devices::DeviceDetail>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", name, description FROM devices WHERE application_id = ? AND id = ?"#,
         application_id,
@@ -99,13 +114,21 @@ pub async fn get(conn: &mut SqliteConnection, application_id: &str, id: &str) ->
     .await?;
     let Some(row) = row else { return Ok(None) };
     let tags = tags(&mut *conn, id).await?;
-    let group_ids = sqlx::query_scalar!("SELECT group_id FROM experience_group_devices WHERE device_id = ? ORDER BY group_id", id)
-        .fetch_all(conn)
-        .await?;
+    let group_ids =
+        sqlx::query_scalar!("SELECT group_id FROM experience_group_devices WHERE device_id = ? ORDER BY group_id", id)
+            .fetch_all(conn)
+            .await?;
     Ok(Some(crate::devices::DeviceDetail { id: row.id, name: row.name, description: row.description, tags, group_ids }))
 }
 
-pub async fn insert(conn: &mut SqliteConnection, application_id: &str, id: &str, name: &str, description: &str, now: i64) -> Result<(), sqlx::Error> {
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO devices (id, application_id, name, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
         id,
@@ -120,7 +143,14 @@ pub async fn insert(conn: &mut SqliteConnection, application_id: &str, id: &str,
     Ok(())
 }
 
-pub async fn update(conn: &mut SqliteConnection, application_id: &str, id: &str, name: &str, description: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn update(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+    name: &str,
+    description: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE devices SET name = ?, description = ?, updated_at = ? WHERE application_id = ? AND id = ?",
         name,
@@ -141,23 +171,40 @@ pub async fn delete(conn: &mut SqliteConnection, application_id: &str, id: &str)
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn replace_tags(conn: &mut SqliteConnection, device_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
+pub async fn replace_tags(
+    conn: &mut SqliteConnection,
+    device_id: &str,
+    tags: &[(String, String)],
+) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM device_tags WHERE device_id = ?", device_id).execute(&mut *conn).await?;
     for (key, value) in tags {
-        sqlx::query!("INSERT OR IGNORE INTO device_tags (device_id, key, value) VALUES (?, ?, ?)", device_id, key, value)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "INSERT OR IGNORE INTO device_tags (device_id, key, value) VALUES (?, ?, ?)",
+            device_id,
+            key,
+            value
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
 
 /// Ties the device to exactly these groups (by id).
-pub async fn replace_groups(conn: &mut SqliteConnection, device_id: &str, group_ids: &[String]) -> Result<(), sqlx::Error> {
+pub async fn replace_groups(
+    conn: &mut SqliteConnection,
+    device_id: &str,
+    group_ids: &[String],
+) -> Result<(), sqlx::Error> {
     sqlx::query!("DELETE FROM experience_group_devices WHERE device_id = ?", device_id).execute(&mut *conn).await?;
     for group_id in group_ids {
-        sqlx::query!("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)", group_id, device_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)",
+            group_id,
+            device_id
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

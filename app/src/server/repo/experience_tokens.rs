@@ -53,8 +53,6 @@ pub async fn find_user_id(
 
 /// Drops expired tokens and those no cutoff can let through any more.
 pub async fn delete_expired(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM experience_tokens WHERE expires_at <= ?", now)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query!("DELETE FROM experience_tokens WHERE expires_at <= ?", now).execute(conn).await?;
     Ok(done.rows_affected())
 }

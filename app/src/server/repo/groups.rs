@@ -57,7 +57,8 @@ pub async fn list(
     let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
     let dir = if query.descending { "DESC" } else { "ASC" };
-    let mut page = QueryBuilder::new("SELECT id, name, description, parent_id, created_at, updated_at FROM experience_groups");
+    let mut page =
+        QueryBuilder::new("SELECT id, name, description, parent_id, created_at, updated_at FROM experience_groups");
     filter(&mut page);
     page.push(format_args!(" ORDER BY {} {dir}, id {dir} LIMIT ", query.sort_column))
         .push_bind(query.limit)
@@ -132,7 +133,12 @@ pub async fn would_cycle(conn: &mut SqliteConnection, group_id: &str, parent_id:
 }
 
 /// Deletes a group: its children move up to its parent, its memberships and ties go.
-pub async fn delete(conn: &mut SqliteConnection, application_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     sqlx::query!(
         "UPDATE experience_groups
             SET parent_id = (SELECT parent_id FROM experience_groups WHERE id = ?), updated_at = ?
@@ -177,9 +183,12 @@ pub async fn member_ids(conn: &mut SqliteConnection, group_id: &str) -> Result<V
 }
 
 pub async fn device_ids(conn: &mut SqliteConnection, group_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT device_id FROM experience_group_devices WHERE group_id = ? ORDER BY device_id", group_id)
-        .fetch_all(conn)
-        .await
+    sqlx::query_scalar!(
+        "SELECT device_id FROM experience_group_devices WHERE group_id = ? ORDER BY device_id",
+        group_id
+    )
+    .fetch_all(conn)
+    .await
 }
 
 pub async fn device_tags(conn: &mut SqliteConnection, group_id: &str) -> Result<Vec<DeviceTagTie>, sqlx::Error> {
@@ -223,7 +232,11 @@ pub async fn device_counts(conn: &mut SqliteConnection, group_id: &str) -> Resul
     Ok((row.direct, row.total))
 }
 
-pub async fn replace_members(conn: &mut SqliteConnection, group_id: &str, user_ids: &[String]) -> Result<(), sqlx::Error> {
+pub async fn replace_members(
+    conn: &mut SqliteConnection,
+    group_id: &str,
+    user_ids: &[String],
+) -> Result<(), sqlx::Error> {
     // Only the changes are written, so the in_group triggers fire for real changes only.
     let current = member_ids(&mut *conn, group_id).await?;
     for gone in current.iter().filter(|id| !user_ids.contains(id)) {
@@ -239,22 +252,30 @@ pub async fn replace_members(conn: &mut SqliteConnection, group_id: &str, user_i
     Ok(())
 }
 
-pub async fn replace_devices(conn: &mut SqliteConnection, group_id: &str, device_ids: &[String]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM experience_group_devices WHERE group_id = ?", group_id)
+pub async fn replace_devices(
+    conn: &mut SqliteConnection,
+    group_id: &str,
+    device_ids: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_group_devices WHERE group_id = ?", group_id).execute(&mut *conn).await?;
+    for id in device_ids {
+        sqlx::query!(
+            "INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)",
+            group_id,
+            id
+        )
         .execute(&mut *conn)
         .await?;
-    for id in device_ids {
-        sqlx::query!("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)", group_id, id)
-            .execute(&mut *conn)
-            .await?;
     }
     Ok(())
 }
 
-pub async fn replace_device_tags(conn: &mut SqliteConnection, group_id: &str, ties: &[DeviceTagTie]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM experience_group_device_tags WHERE group_id = ?", group_id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn replace_device_tags(
+    conn: &mut SqliteConnection,
+    group_id: &str,
+    ties: &[DeviceTagTie],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_group_device_tags WHERE group_id = ?", group_id).execute(&mut *conn).await?;
     for tie in ties {
         sqlx::query!(
             "INSERT INTO experience_group_device_tags (group_id, key, value) VALUES (?, ?, ?)",
@@ -268,10 +289,12 @@ pub async fn replace_device_tags(conn: &mut SqliteConnection, group_id: &str, ti
     Ok(())
 }
 
-pub async fn replace_group_tags(conn: &mut SqliteConnection, group_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM experience_group_tags WHERE group_id = ?", group_id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn replace_group_tags(
+    conn: &mut SqliteConnection,
+    group_id: &str,
+    tags: &[(String, String)],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_group_tags WHERE group_id = ?", group_id).execute(&mut *conn).await?;
     for (key, value) in tags {
         sqlx::query!("INSERT INTO experience_group_tags (group_id, key, value) VALUES (?, ?, ?)", group_id, key, value)
             .execute(&mut *conn)
@@ -281,7 +304,10 @@ pub async fn replace_group_tags(conn: &mut SqliteConnection, group_id: &str, tag
 }
 
 /// Every group of the application with its direct member and device counts.
-pub async fn nodes(conn: &mut SqliteConnection, application_id: &str) -> Result<Vec<crate::experience::groups::GroupNode>, sqlx::Error> {
+pub async fn nodes(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+) -> Result<Vec<crate::experience::groups::GroupNode>, sqlx::Error> {
     sqlx::query_as!(
         crate::experience::groups::GroupNode,
         r#"SELECT g.id AS "id!", g.name, g.description, g.parent_id,

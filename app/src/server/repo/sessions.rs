@@ -40,15 +40,11 @@ pub async fn find_admin(
 }
 
 pub async fn delete(conn: &mut SqliteConnection, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM admin_sessions WHERE token_hash = ?", token_hash)
-        .execute(conn)
-        .await?;
+    sqlx::query!("DELETE FROM admin_sessions WHERE token_hash = ?", token_hash).execute(conn).await?;
     Ok(())
 }
 
 pub async fn delete_expired(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!("DELETE FROM admin_sessions WHERE expires_at <= ?", now)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query!("DELETE FROM admin_sessions WHERE expires_at <= ?", now).execute(conn).await?;
     Ok(done.rows_affected())
 }

@@ -5,13 +5,9 @@ use sqlx::SqliteConnection;
 /// The stored arrival times of the keys that have one.
 pub async fn arrival_times(conn: &mut SqliteConnection, keys: [&str; 2]) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let [first, second] = keys;
-    let rows = sqlx::query!(
-        r#"SELECT key AS "key!", tat_ms FROM sign_in_failures WHERE key IN (?, ?)"#,
-        first,
-        second
-    )
-    .fetch_all(conn)
-    .await?;
+    let rows = sqlx::query!(r#"SELECT key AS "key!", tat_ms FROM sign_in_failures WHERE key IN (?, ?)"#, first, second)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.tat_ms)).collect())
 }
 

@@ -11,13 +11,24 @@ pub enum Filter {
     All(Vec<Filter>),
     Any(Vec<Filter>),
     None(Vec<Filter>),
-    Cond { field: Field, op: Op, value: Scalar, ci: bool },
+    Cond {
+        field: Field,
+        op: Op,
+        value: Scalar,
+        ci: bool,
+    },
     /// `LIKE` pattern (escaped with `\`) on email, first or last name: the list's `filter`.
-    Like { field: Field, pattern: String },
+    Like {
+        field: Field,
+        pattern: String,
+    },
     /// In at least one group (`true`) or in none.
     Grouped(bool),
     /// Member of this group (or, with ancestors, of it or any group above it).
-    InGroup { id: String, with_ancestors: bool },
+    InGroup {
+        id: String,
+        with_ancestors: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use std::collections::HashMap;
 
 use crate::experience::users::{
-    glob_to_like, MATCH_COUNT_CAP, ListQuery, PageAt, SortDir, SortField, UserDetail, UserRow, UserView, ViewCounts,
+    glob_to_like, ListQuery, PageAt, SortDir, SortField, UserDetail, UserRow, UserView, ViewCounts, MATCH_COUNT_CAP,
 };
 
 pub struct NewUser<'a> {
@@ -46,22 +46,16 @@ pub async fn count_and_limit(
     conn: &mut SqliteConnection,
     application_id: &str,
 ) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT user_count, user_limit FROM applications WHERE id = ?",
-        application_id
-    )
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query!("SELECT user_count, user_limit FROM applications WHERE id = ?", application_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|r| (r.user_count, r.user_limit)))
 }
 
 pub async fn counts(conn: &mut SqliteConnection, application_id: &str) -> Result<Option<ViewCounts>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT user_count, grouped_user_count FROM applications WHERE id = ?",
-        application_id
-    )
-    .fetch_optional(conn)
-    .await?;
+    let row = sqlx::query!("SELECT user_count, grouped_user_count FROM applications WHERE id = ?", application_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(|r| ViewCounts {
         all: r.user_count,
         in_any_group: r.grouped_user_count,
@@ -135,9 +129,7 @@ pub async fn find_for_sign_in(
 
 /// Signing in is not an edit: neither `updated_at` nor `version` moves.
 pub async fn record_login(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE experience_users SET last_login_at = ? WHERE id = ?", now, id)
-        .execute(conn)
-        .await?;
+    sqlx::query!("UPDATE experience_users SET last_login_at = ? WHERE id = ?", now, id).execute(conn).await?;
     Ok(())
 }
 
@@ -180,10 +172,12 @@ pub async fn groups_of(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec
 }
 
 /// Sets the user's tags to exactly `tags`.
-pub async fn replace_tags(conn: &mut SqliteConnection, user_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
-    sqlx::query!("DELETE FROM experience_user_tags WHERE user_id = ?", user_id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn replace_tags(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    tags: &[(String, String)],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM experience_user_tags WHERE user_id = ?", user_id).execute(&mut *conn).await?;
     for (key, value) in tags {
         sqlx::query!("INSERT INTO experience_user_tags (user_id, key, value) VALUES (?, ?, ?)", user_id, key, value)
             .execute(&mut *conn)
@@ -194,7 +188,11 @@ pub async fn replace_tags(conn: &mut SqliteConnection, user_id: &str, tags: &[(S
 
 /// Sets the user's groups to exactly `group_ids`, writing only the differences so the
 /// membership triggers see real changes only.
-pub async fn replace_groups(conn: &mut SqliteConnection, user_id: &str, group_ids: &[String]) -> Result<(), sqlx::Error> {
+pub async fn replace_groups(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    group_ids: &[String],
+) -> Result<(), sqlx::Error> {
     let current: Vec<String> =
         sqlx::query_scalar!("SELECT group_id FROM experience_group_members WHERE user_id = ?", user_id)
             .fetch_all(&mut *conn)
@@ -301,13 +299,9 @@ pub async fn update(
 
 /// Deletes the user; memberships and tags go with it (foreign keys cascade).
 pub async fn delete(conn: &mut SqliteConnection, application_id: &str, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "DELETE FROM experience_users WHERE application_id = ? AND id = ?",
-        application_id,
-        id
-    )
-    .execute(conn)
-    .await?;
+    let done = sqlx::query!("DELETE FROM experience_users WHERE application_id = ? AND id = ?", application_id, id)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -338,9 +332,9 @@ fn push_scope(qb: &mut QueryBuilder<'_, Sqlite>, application_id: &str, query: &L
     if !query.group.is_empty() {
         qb.push(" AND EXISTS (SELECT 1 FROM experience_group_members m WHERE m.user_id = experience_users.id AND m.group_id ");
         if query.subgroups {
-            qb.push("IN (WITH RECURSIVE down(id) AS (SELECT ")
-                .push_bind(query.group.clone())
-                .push(" UNION SELECT g.id FROM experience_groups g JOIN down ON g.parent_id = down.id) SELECT id FROM down))");
+            qb.push("IN (WITH RECURSIVE down(id) AS (SELECT ").push_bind(query.group.clone()).push(
+                " UNION SELECT g.id FROM experience_groups g JOIN down ON g.parent_id = down.id) SELECT id FROM down))",
+            );
         } else {
             qb.push("= ").push_bind(query.group.clone()).push(")");
         }
@@ -498,8 +492,12 @@ pub async fn list(
     let (prev, next) = match at {
         PageAt::First => (false, more_beyond),
         PageAt::Last => (more_beyond, false),
-        PageAt::After(_) => (exists_beyond(conn, application_id, query, from_tags, &first_id, false).await?, more_beyond),
-        PageAt::Before(_) => (more_beyond, exists_beyond(conn, application_id, query, from_tags, &last_id, true).await?),
+        PageAt::After(_) => {
+            (exists_beyond(conn, application_id, query, from_tags, &first_id, false).await?, more_beyond)
+        }
+        PageAt::Before(_) => {
+            (more_beyond, exists_beyond(conn, application_id, query, from_tags, &last_id, true).await?)
+        }
     };
 
     let groups = group_names(conn, rows.iter().map(|r| r.id.as_str())).await?;
@@ -581,7 +579,10 @@ async fn group_names<'a>(
 }
 
 /// The groups above the user's groups that the user is not in directly: inherited access.
-pub async fn inherited_groups(conn: &mut SqliteConnection, user_id: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn inherited_groups(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"WITH RECURSIVE up(id) AS (
                SELECT g.parent_id FROM experience_group_members m JOIN experience_groups g ON g.id = m.group_id
@@ -600,7 +601,11 @@ pub async fn inherited_groups(conn: &mut SqliteConnection, user_id: &str) -> Res
 }
 
 /// Up to 10 tag keys of the application starting with `prefix`, most used first.
-pub async fn suggest_tag_keys(conn: &mut SqliteConnection, application_id: &str, prefix: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn suggest_tag_keys(
+    conn: &mut SqliteConnection,
+    application_id: &str,
+    prefix: &str,
+) -> Result<Vec<String>, sqlx::Error> {
     // Keys are ASCII letters, digits, `_` and `-`, all below DEL: [prefix, prefix + DEL) is
     // exactly the keys with that prefix, one range of the primary key.
     let upper = format!("{prefix}\u{7f}");

@@ -1,9 +1,7 @@
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 use http::StatusCode;
 
-async fn list(app: &common::TestApp, cookie: &str) -> Vec<serde_json::Value> {
+async fn list(app: &crate::common::TestApp, cookie: &str) -> Vec<serde_json::Value> {
     let answer = app.call("applications/list", &[], Some(cookie)).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     serde_json::from_str(&answer.body).unwrap()
@@ -23,17 +21,15 @@ async fn create_rename_and_limit() {
     assert_eq!(apps[0]["name"], "Greenhouse");
     assert_eq!(apps[0]["user_limit"], serde_json::Value::Null);
 
-    let updated = app
-        .call("applications/update", &[("id", &id), ("name", "Orchard"), ("user_limit", "25")], Some(&cookie))
-        .await;
+    let updated =
+        app.call("applications/update", &[("id", &id), ("name", "Orchard"), ("user_limit", "25")], Some(&cookie)).await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.body);
     let got = app.call("applications/get", &[("id", &id)], Some(&cookie)).await;
     let got: serde_json::Value = serde_json::from_str(&got.body).unwrap();
     assert_eq!(got["name"], "Orchard");
     assert_eq!(got["user_limit"], 25);
 
-    app.call("applications/update", &[("id", &id), ("name", "Orchard"), ("user_limit", " ")], Some(&cookie))
-        .await;
+    app.call("applications/update", &[("id", &id), ("name", "Orchard"), ("user_limit", " ")], Some(&cookie)).await;
     let got = app.call("applications/get", &[("id", &id)], Some(&cookie)).await;
     let got: serde_json::Value = serde_json::from_str(&got.body).unwrap();
     assert_eq!(got["user_limit"], serde_json::Value::Null);
@@ -55,9 +51,7 @@ async fn bad_input_is_refused_field_by_field() {
 
     let created = app.call("applications/create", &[("name", "Farm")], Some(&cookie)).await;
     let id: String = serde_json::from_str(&created.body).unwrap();
-    let both = app
-        .call("applications/update", &[("id", &id), ("name", ""), ("user_limit", "-1")], Some(&cookie))
-        .await;
+    let both = app.call("applications/update", &[("id", &id), ("name", ""), ("user_limit", "-1")], Some(&cookie)).await;
     assert_eq!(both.status, StatusCode::BAD_REQUEST);
     assert!(both.body.contains("Enter a name") && both.body.contains("user_limit"), "{}", both.body);
 }

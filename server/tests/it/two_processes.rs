@@ -52,53 +52,52 @@ fn start(database: &Path) -> Server {
     Server { child, base }
 }
 
-async fn server_fn(client: &reqwest::Client, server: &Server, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Value {
-    let answer = client
+/// A blocking HTTP client that hands back every status as an answer and never follows redirects.
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into()
+}
+
+fn server_fn(client: &ureq::Agent, server: &Server, endpoint: &str, form: &[(&str, &str)], cookie: &str) -> Value {
+    let mut answer = client
         .post(format!("{}/api/{endpoint}", server.base))
         .header("accept", "application/json")
         .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
+        .send_form(form.iter().copied())
         .unwrap();
     assert!(answer.status().is_success(), "{endpoint}: {}", answer.status());
-    answer.json().await.unwrap()
+    answer.body_mut().read_json().unwrap()
 }
 
-async fn me_status(client: &reqwest::Client, server: &Server, app_id: &str, token: &str) -> u16 {
+fn me_status(client: &ureq::Agent, server: &Server, app_id: &str, token: &str) -> u16 {
     client
         .get(format!("{}/api/experience/{app_id}/me", server.base))
-        .bearer_auth(token)
-        .send()
-        .await
+        .header("authorization", format!("Bearer {token}"))
+        .call()
         .unwrap()
         .status()
         .as_u16()
 }
 
-async fn sign_in(client: &reqwest::Client, server: &Server, app_id: &str, password: &str) -> reqwest::Response {
+fn sign_in(client: &ureq::Agent, server: &Server, app_id: &str, password: &str) -> http::Response<ureq::Body> {
     client
         .post(format!("{}/api/experience/{app_id}/auth", server.base))
-        .json(&json!({ "email": "ann@example.com", "password": password }))
-        .send()
-        .await
+        .send_json(json!({ "email": "ann@example.com", "password": password }))
         .unwrap()
 }
 
-async fn experience_token(client: &reqwest::Client, server: &Server, app_id: &str) -> String {
-    let answer: Value = sign_in(client, server, app_id, "a-good-password").await.json().await.unwrap();
+fn experience_token(client: &ureq::Agent, server: &Server, app_id: &str) -> String {
+    let mut answer = sign_in(client, server, app_id, "a-good-password");
+    let answer: Value = answer.body_mut().read_json().unwrap();
     answer["token"].as_str().expect("a token").to_owned()
 }
 
 /// Signs the administrator in on `server` and makes an application with the user Ann:
 /// (session cookie, application id, Ann's id).
-async fn application_with_ann(client: &reqwest::Client, server: &Server) -> (String, String, String) {
+fn application_with_ann(client: &ureq::Agent, server: &Server) -> (String, String, String) {
     let login = client
         .post(format!("{}/api/login", server.base))
         .header("accept", "application/json")
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
+        .send_form([("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
         .unwrap();
     let cookie = login
         .headers()
@@ -108,69 +107,74 @@ async fn application_with_ann(client: &reqwest::Client, server: &Server) -> (Str
         .find(|v| v.starts_with("eu_session="))
         .map(|v| v.split(';').next().unwrap().to_owned())
         .expect("a session cookie");
-    let app_id = server_fn(client, server, "applications/create", &[("name", "Shared")], &cookie).await;
+    let app_id = server_fn(client, server, "applications/create", &[("name", "Shared")], &cookie);
     let app_id = app_id.as_str().unwrap().to_owned();
     let user_id = server_fn(
         client,
         server,
         "users/create",
-        &[("application_id", &app_id), ("email", "ann@example.com"), ("password", "a-good-password"), ("first_name", ""), ("last_name", "")],
+        &[
+            ("application_id", &app_id),
+            ("email", "ann@example.com"),
+            ("password", "a-good-password"),
+            ("first_name", ""),
+            ("last_name", ""),
+        ],
         &cookie,
-    )
-    .await;
+    );
     (cookie, app_id, user_id.as_str().unwrap().to_owned())
 }
 
-#[tokio::test]
-async fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
+#[test]
+fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("shared.db");
     let a = start(&database);
     let mut b = start(&database);
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = client();
 
     // An administrator on A sets up an application with one user.
-    let (cookie, app_id, user_id) = application_with_ann(&client, &a).await;
+    let (cookie, app_id, user_id) = application_with_ann(&client, &a);
 
     // One user's tokens: signed in on B, invalidated on A, refused by B on the next request.
-    let token = experience_token(&client, &b, &app_id).await;
-    assert_eq!(me_status(&client, &a, &app_id, &token).await, 200);
-    assert_eq!(me_status(&client, &b, &app_id, &token).await, 200);
-    server_fn(&client, &a, "users/invalidate-tokens", &[("application_id", &app_id), ("user_id", &user_id)], &cookie).await;
-    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
+    let token = experience_token(&client, &b, &app_id);
+    assert_eq!(me_status(&client, &a, &app_id, &token), 200);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 200);
+    server_fn(&client, &a, "users/invalidate-tokens", &[("application_id", &app_id), ("user_id", &user_id)], &cookie);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 401);
 
     // Every user's tokens: the same through the application's cutoff.
-    let token = experience_token(&client, &a, &app_id).await;
-    assert_eq!(me_status(&client, &b, &app_id, &token).await, 200);
-    server_fn(&client, &a, "users/invalidate-all-tokens", &[("application_id", &app_id)], &cookie).await;
-    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
-    assert_eq!(me_status(&client, &a, &app_id, &token).await, 401);
+    let token = experience_token(&client, &a, &app_id);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 200);
+    server_fn(&client, &a, "users/invalidate-all-tokens", &[("application_id", &app_id)], &cookie);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 401);
+    assert_eq!(me_status(&client, &a, &app_id, &token), 401);
 
     // Restarting B changes nothing: the cutoffs live in the database.
     drop(std::mem::replace(&mut b, start(&database)));
-    assert_eq!(me_status(&client, &b, &app_id, &token).await, 401);
-    let fresh = experience_token(&client, &b, &app_id).await;
-    assert_eq!(me_status(&client, &a, &app_id, &fresh).await, 200);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 401);
+    let fresh = experience_token(&client, &b, &app_id);
+    assert_eq!(me_status(&client, &a, &app_id, &fresh), 200);
 }
 
 /// The sign-in limits live in the database too: failures on A and on B add up, and the lock
 /// they cause holds on both, before any password is checked.
-#[tokio::test]
-async fn failed_sign_ins_on_either_process_count_toward_one_limit() {
+#[test]
+fn failed_sign_ins_on_either_process_count_toward_one_limit() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("shared.db");
     let a = start(&database);
     let b = start(&database);
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let (_, app_id, _) = application_with_ann(&client, &a).await;
+    let client = client();
+    let (_, app_id, _) = application_with_ann(&client, &a);
 
     for attempt in 0..10 {
         let server = if attempt % 2 == 0 { &a } else { &b };
-        let answer = sign_in(&client, server, &app_id, "a-wrong-password").await;
+        let answer = sign_in(&client, server, &app_id, "a-wrong-password");
         assert_eq!(answer.status().as_u16(), 401, "attempt {attempt}");
     }
     for server in [&a, &b] {
-        let answer = sign_in(&client, server, &app_id, "a-good-password").await;
+        let answer = sign_in(&client, server, &app_id, "a-good-password");
         assert_eq!(answer.status().as_u16(), 429);
         let retry: u64 = answer.headers()["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((1..=60).contains(&retry), "{retry}");

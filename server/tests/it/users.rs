@@ -1,7 +1,5 @@
-mod common;
-
+use crate::common::{spawn_app, TestApp};
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField, UserView};
-use common::{spawn_app, TestApp};
 use http::StatusCode;
 use std::sync::Arc;
 
@@ -10,7 +8,7 @@ async fn new_app(app: &TestApp, cookie: &str) -> String {
     serde_json::from_str(&created.body).unwrap()
 }
 
-async fn create(app: &TestApp, cookie: &str, app_id: &str, email: &str) -> common::Answer {
+async fn create(app: &TestApp, cookie: &str, app_id: &str, email: &str) -> crate::common::Answer {
     app.call(
         "users/create",
         &[
@@ -104,8 +102,7 @@ async fn the_user_limit_holds_under_concurrency() {
     let app = Arc::new(spawn_app().await);
     let cookie = app.sign_in().await;
     let app_id = new_app(&app, &cookie).await;
-    app.call("applications/update", &[("id", &app_id), ("name", "Farm"), ("user_limit", "5")], Some(&cookie))
-        .await;
+    app.call("applications/update", &[("id", &app_id), ("name", "Farm"), ("user_limit", "5")], Some(&cookie)).await;
     let tasks: Vec<_> = (0..12)
         .map(|i| {
             let (app, cookie, app_id) = (app.clone(), cookie.clone(), app_id.clone());
@@ -209,9 +206,15 @@ async fn delete_takes_memberships_and_tags_and_frees_the_email() {
     sqlx::query("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaa', ?, 'Crew', 0, 0)")
         .bind(&app_id).execute(&app.pool).await.unwrap();
     sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaa', ?)")
-        .bind(&id).execute(&app.pool).await.unwrap();
+        .bind(&id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) VALUES (?, 'k', 'v')")
-        .bind(&id).execute(&app.pool).await.unwrap();
+        .bind(&id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(counts(&app, &app_id).await, (1, 1));
 
     let deleted = app.call("users/delete", &[("application_id", &app_id), ("user_id", &id)], Some(&cookie)).await;
@@ -247,7 +250,18 @@ async fn user_functions_require_a_session() {
     let app_id = new_app(&app, &cookie).await;
     for endpoint in ["users/get", "users/create", "users/delete", "users/email-taken"] {
         let answer = app
-            .call(endpoint, &[("application_id", &app_id), ("user_id", "x"), ("email", "a@b.co"), ("password", "a-good-password"), ("first_name", ""), ("last_name", "")], None)
+            .call(
+                endpoint,
+                &[
+                    ("application_id", &app_id),
+                    ("user_id", "x"),
+                    ("email", "a@b.co"),
+                    ("password", "a-good-password"),
+                    ("first_name", ""),
+                    ("last_name", ""),
+                ],
+                None,
+            )
             .await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{endpoint}");
     }
@@ -262,14 +276,20 @@ async fn every_page(conn: &mut sqlx::SqliteConnection, app_id: &str, base: &List
     loop {
         let (rows, _, next) = list(&mut *conn, app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
         forward.extend(rows.into_iter().map(|r| r.id));
-        match next { Some(n) => at = n, None => break }
+        match next {
+            Some(n) => at = n,
+            None => break,
+        }
     }
     let mut backward = Vec::new();
     let mut at = PageAt::Last;
     loop {
         let (rows, prev, _) = list(&mut *conn, app_id, &ListQuery { at, ..base.clone() }).await.unwrap();
         backward.splice(0..0, rows.into_iter().map(|r| r.id));
-        match prev { Some(p) => at = p, None => break }
+        match prev {
+            Some(p) => at = p,
+            None => break,
+        }
     }
     (forward, backward)
 }
@@ -285,7 +305,16 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
     sqlx::query("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', ?, 'G', 0, 0)")
         .bind(&app_id).execute(&app.pool).await.unwrap();
 
-    struct Ref { id: String, email: String, first: String, last: String, created: i64, login: i64, updated: i64, grouped: bool }
+    struct Ref {
+        id: String,
+        email: String,
+        first: String,
+        last: String,
+        created: i64,
+        login: i64,
+        updated: i64,
+        grouped: bool,
+    }
     let mut reference = Vec::new();
     let mut conn = app.pool.acquire().await.unwrap();
     for i in 0..37i64 {
@@ -295,16 +324,39 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
         let first = ["ann", "Bob", "cara", "ANN", ""][(i % 5) as usize].to_owned();
         let last = format!("L{}", i % 3);
         let created = 1_000 + (i % 4);
-        insert(&mut conn, &NewUser { id: &id, application_id: &app_id, email: &email, email_normalized: &email,
-            password_hash: "x", first_name: &first, last_name: &last, now: created }).await.unwrap();
+        insert(
+            &mut conn,
+            &NewUser {
+                id: &id,
+                application_id: &app_id,
+                email: &email,
+                email_normalized: &email,
+                password_hash: "x",
+                first_name: &first,
+                last_name: &last,
+                now: created,
+            },
+        )
+        .await
+        .unwrap();
         let login = if i % 6 == 0 { 0 } else { 5_000 + i % 5 };
         let updated = 9_000 - i % 7;
         sqlx::query("UPDATE experience_users SET last_login_at = ?, updated_at = ? WHERE id = ?")
-            .bind(login).bind(updated).bind(&id).execute(&mut *conn).await.unwrap();
+            .bind(login)
+            .bind(updated)
+            .bind(&id)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         let grouped = i % 3 == 0;
         if grouped {
-            sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', ?)")
-                .bind(&id).execute(&mut *conn).await.unwrap();
+            sqlx::query(
+                "INSERT INTO experience_group_members (group_id, user_id) VALUES ('bbbbbbbbbbbbbbbbbbbbbbbb', ?)",
+            )
+            .bind(&id)
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         }
         reference.push(Ref { id, email, first, last, created, login, updated, grouped });
     }
@@ -312,11 +364,14 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
     for view in UserView::ALL {
         for sort in SortField::ALL {
             for dir in [SortDir::Asc, SortDir::Desc] {
-                let mut expected: Vec<&Ref> = reference.iter().filter(|r| match view {
-                    UserView::All => true,
-                    UserView::InAnyGroup => r.grouped,
-                    UserView::InNoGroup => !r.grouped,
-                }).collect();
+                let mut expected: Vec<&Ref> = reference
+                    .iter()
+                    .filter(|r| match view {
+                        UserView::All => true,
+                        UserView::InAnyGroup => r.grouped,
+                        UserView::InNoGroup => !r.grouped,
+                    })
+                    .collect();
                 expected.sort_by(|a, b| {
                     let key = |r: &Ref| match sort {
                         SortField::Email => (r.email.clone(), 0),
@@ -368,7 +423,10 @@ async fn tag_pages_match_the_plain_query_whichever_index_they_read() {
             "INSERT INTO experience_user_tags (user_id, key, value)
              SELECT id, 'many', CAST(created_at % 2 AS TEXT) FROM experience_users WHERE application_id = ?",
         )
-        .bind(application).execute(&mut *conn).await.unwrap();
+        .bind(application)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
         sqlx::query(
             "INSERT INTO experience_user_tags (user_id, key, value)
              SELECT id, 'few', 'yes' FROM experience_users WHERE application_id = ? AND email_normalized LIKE '%00@t.io'",
@@ -405,13 +463,28 @@ async fn the_text_filter_matches_globs_on_email_and_names() {
     let cookie = app.sign_in().await;
     let app_id = new_app(&app, &cookie).await;
     for email in ["ann@farm.io", "bob@farm.io", "ann.b@mill.io", "zed_100%@mill.io"] {
-        let form = [("application_id", app_id.as_str()), ("email", email), ("password", "a-good-password"),
-            ("first_name", "Kim"), ("last_name", "Lee")];
+        let form = [
+            ("application_id", app_id.as_str()),
+            ("email", email),
+            ("password", "a-good-password"),
+            ("first_name", "Kim"),
+            ("last_name", "Lee"),
+        ];
         assert!(app.call("users/create", &form, Some(&cookie)).await.status.is_success());
     }
     let mut conn = app.pool.acquire().await.unwrap();
     let counts = app::server::repo::users::counts(&mut conn, &app_id).await.unwrap().unwrap();
-    for (filter, expected) in [("ann", 2), ("*@farm.io", 2), ("ANN*", 2), ("100%", 1), ("lee", 4), ("nobody", 0), ("KIM", 4), ("*_100*", 1), ("z*", 1)] {
+    for (filter, expected) in [
+        ("ann", 2),
+        ("*@farm.io", 2),
+        ("ANN*", 2),
+        ("100%", 1),
+        ("lee", 4),
+        ("nobody", 0),
+        ("KIM", 4),
+        ("*_100*", 1),
+        ("z*", 1),
+    ] {
         let q = ListQuery { filter: filter.into(), size: 25, ..Default::default() };
         let (rows, _, _) = app::server::repo::users::list(&mut conn, &app_id, &q).await.unwrap();
         let matching = app::server::repo::users::count_matching(&mut conn, &app_id, &q, &counts).await.unwrap();
@@ -429,7 +502,11 @@ async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
         let (app, cookie, app_id) = (&app, cookie.clone(), app_id.clone());
         async move {
             let answer = app
-                .call("groups/create", &[("application_id", &app_id), ("name", name), ("description", ""), ("parent_id", &parent)], Some(&cookie))
+                .call(
+                    "groups/create",
+                    &[("application_id", &app_id), ("name", name), ("description", ""), ("parent_id", &parent)],
+                    Some(&cookie),
+                )
                 .await;
             assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
             serde_json::from_str::<String>(&answer.body).unwrap()
@@ -442,8 +519,15 @@ async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
         async move {
             app.call(
                 "users/create",
-                &[("application_id", &app_id), ("email", email), ("password", "a-good-password"), ("first_name", ""),
-                  ("last_name", ""), ("tags_json", tags), ("group_ids", &groups)],
+                &[
+                    ("application_id", &app_id),
+                    ("email", email),
+                    ("password", "a-good-password"),
+                    ("first_name", ""),
+                    ("last_name", ""),
+                    ("tags_json", tags),
+                    ("group_ids", &groups),
+                ],
                 Some(&cookie),
             )
             .await
@@ -456,7 +540,10 @@ async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
     let unknown_group = with("bad@example.com", "[]", "ffffffffffffffffffffffff".into()).await;
     assert_eq!(unknown_group.status, StatusCode::BAD_REQUEST);
 
-    assert!(with("ann@example.com", r#"[["floor","2"],["role","<b>vet</b> 🐄"]]"#, leaf.clone()).await.status.is_success());
+    assert!(with("ann@example.com", r#"[["floor","2"],["role","<b>vet</b> 🐄"]]"#, leaf.clone())
+        .await
+        .status
+        .is_success());
     assert!(with("bob@example.com", r#"[["floor","3"]]"#, root.clone()).await.status.is_success());
     assert!(with("cy@example.com", r#"[["shift","night"]]"#, String::new()).await.status.is_success());
     assert_eq!(counts(&app, &app_id).await, (3, 2));
@@ -473,8 +560,14 @@ async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
     assert_eq!(list(ListQuery { tag: "floor".into(), ..base.clone() }).await, ["ann@example.com", "bob@example.com"]);
     assert_eq!(list(ListQuery { tag: "floor=3".into(), ..base.clone() }).await, ["bob@example.com"]);
     assert_eq!(list(ListQuery { group: root.clone(), ..base.clone() }).await, ["bob@example.com"]);
-    assert_eq!(list(ListQuery { group: root.clone(), subgroups: true, ..base.clone() }).await, ["ann@example.com", "bob@example.com"]);
-    assert_eq!(list(ListQuery { group: root.clone(), subgroups: true, tag: "role".into(), ..base.clone() }).await, ["ann@example.com"]);
+    assert_eq!(
+        list(ListQuery { group: root.clone(), subgroups: true, ..base.clone() }).await,
+        ["ann@example.com", "bob@example.com"]
+    );
+    assert_eq!(
+        list(ListQuery { group: root.clone(), subgroups: true, tag: "role".into(), ..base.clone() }).await,
+        ["ann@example.com"]
+    );
 
     let keys = app.call("users/tag-keys", &[("application_id", &app_id), ("prefix", "")], Some(&cookie)).await;
     assert_eq!(serde_json::from_str::<Vec<String>>(&keys.body).unwrap(), ["floor", "role", "shift"], "most used first");

@@ -49,7 +49,11 @@ fn world() -> impl Strategy<Value = World> {
                 prop::collection::vec(prop::collection::vec(tag.clone(), 0..3), devices),
                 prop::collection::vec(prop::collection::vec(0..n, 0..3), devices),
                 prop::collection::vec(
-                    (0..n, prop::sample::select(vec!["zone", "kind"]), proptest::option::of(prop::sample::select(vec!["a", "b"])))
+                    (
+                        0..n,
+                        prop::sample::select(vec!["zone", "kind"]),
+                        proptest::option::of(prop::sample::select(vec!["a", "b"])),
+                    )
                         .prop_map(|(g, k, v)| (g, k.to_owned(), v.map(str::to_owned))),
                     0..4,
                 ),
@@ -69,7 +73,12 @@ fn world() -> impl Strategy<Value = World> {
 async fn state(dir: &tempfile::TempDir) -> AppState {
     let pool = db::connect(&format!("sqlite://{}/p.db", dir.path().display())).await.unwrap();
     sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'P', ?, ?)")
-        .bind(APP).bind(T).bind(T).execute(&pool).await.unwrap();
+        .bind(APP)
+        .bind(T)
+        .bind(T)
+        .execute(&pool)
+        .await
+        .unwrap();
     let options = leptos::config::get_configuration(None).unwrap().leptos_options;
     AppState::new(options, pool, PasswordHasher::with_queue(1, 0))
 }
@@ -83,19 +92,40 @@ async fn load(state: &AppState, w: &World) {
     }
     for (d, tags) in w.device_tags.iter().enumerate() {
         sqlx::query("INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(did(d)).bind(APP).bind(format!("D{d}")).bind(T).bind(T).execute(pool).await.unwrap();
+            .bind(did(d))
+            .bind(APP)
+            .bind(format!("D{d}"))
+            .bind(T)
+            .bind(T)
+            .execute(pool)
+            .await
+            .unwrap();
         for (k, v) in tags {
             sqlx::query("INSERT OR IGNORE INTO device_tags (device_id, key, value) VALUES (?, ?, ?)")
-                .bind(did(d)).bind(k).bind(v).execute(pool).await.unwrap();
+                .bind(did(d))
+                .bind(k)
+                .bind(v)
+                .execute(pool)
+                .await
+                .unwrap();
         }
         for g in &w.device_ties[d] {
             sqlx::query("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)")
-                .bind(gid(*g)).bind(did(d)).execute(pool).await.unwrap();
+                .bind(gid(*g))
+                .bind(did(d))
+                .execute(pool)
+                .await
+                .unwrap();
         }
     }
     for (g, k, v) in &w.tag_ties {
         sqlx::query("INSERT INTO experience_group_device_tags (group_id, key, value) VALUES (?, ?, ?)")
-            .bind(gid(*g)).bind(k).bind(v).execute(pool).await.unwrap();
+            .bind(gid(*g))
+            .bind(k)
+            .bind(v)
+            .execute(pool)
+            .await
+            .unwrap();
     }
     for (u, groups) in w.members.iter().enumerate() {
         sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES (?, ?, ?, ?, 'x', '', '', ?, ?, ?)")
@@ -103,7 +133,11 @@ async fn load(state: &AppState, w: &World) {
             .execute(pool).await.unwrap();
         for g in groups {
             sqlx::query("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)")
-                .bind(gid(*g)).bind(uid(u)).execute(pool).await.unwrap();
+                .bind(gid(*g))
+                .bind(uid(u))
+                .execute(pool)
+                .await
+                .unwrap();
         }
     }
 }

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{session_cookie, spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::common::{session_cookie, spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
 use http::{header, StatusCode};
 
 #[tokio::test]
@@ -42,9 +40,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 #[tokio::test]
 async fn email_case_does_not_matter_for_sign_in() {
     let app = spawn_app().await;
-    let answer = app
-        .call("login", &[("email", "ADMIN@Example.COM"), ("password", ADMIN_PASSWORD)], None)
-        .await;
+    let answer = app.call("login", &[("email", "ADMIN@Example.COM"), ("password", ADMIN_PASSWORD)], None).await;
     assert!(session_cookie(&answer).is_some(), "{}: {}", answer.status, answer.body);
 }
 
@@ -58,10 +54,8 @@ async fn session_cookie_is_http_only_strict_and_stored_hashed() {
     let cookie = session_cookie(&answer).unwrap();
     let token = cookie.trim_start_matches("eu_session=");
     assert!(token.len() >= 43, "256 bits in base64 is 43 characters");
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM admin_sessions")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM admin_sessions").fetch_all(&app.pool).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
     assert_eq!(stored[0], app::server::sessions::hash_token(token));

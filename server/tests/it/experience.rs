@@ -1,9 +1,7 @@
 //! The experience API: sign-in, the token's doors, every way a token is refused, limits.
 
-mod common;
-
+use crate::common::{spawn_app, spawn_app_with, Answer, TestApp};
 use app::server::passwords::PasswordHasher;
-use common::{spawn_app, spawn_app_with, Answer, TestApp};
 use http::StatusCode;
 use serde_json::{json, Value};
 
@@ -25,7 +23,13 @@ async fn new_user(app: &TestApp, cookie: &str, app_id: &str, email: &str) -> Str
     let created = app
         .call(
             "users/create",
-            &[("application_id", app_id), ("email", email), ("password", PASSWORD), ("first_name", "Ann"), ("last_name", "Lee")],
+            &[
+                ("application_id", app_id),
+                ("email", email),
+                ("password", PASSWORD),
+                ("first_name", "Ann"),
+                ("last_name", "Lee"),
+            ],
             Some(cookie),
         )
         .await;
@@ -81,7 +85,8 @@ async fn sign_in_answers_a_token_and_the_user_and_records_the_login() {
     assert!(body["user"]["lastLogin"].as_str().unwrap().ends_with('Z'));
 
     // Only the token's hash is stored.
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM experience_tokens").fetch_all(&f.app.pool).await.unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT token_hash FROM experience_tokens").fetch_all(&f.app.pool).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
 
@@ -126,7 +131,10 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
 
     // Issued before the user's cutoff.
     let old = token(&f).await;
-    let done = f.app.call("users/invalidate-tokens", &[("application_id", &f.app_id), ("user_id", &f.user_id)], Some(&f.cookie)).await;
+    let done = f
+        .app
+        .call("users/invalidate-tokens", &[("application_id", &f.app_id), ("user_id", &f.user_id)], Some(&f.cookie))
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert_rejected(&me(&f, &old).await, "before the user's cutoff");
     let fresh = token(&f).await;
@@ -142,11 +150,15 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
     // A token of the same email in another application.
     let other_app = new_application(&f.app, &f.cookie, "Other").await;
     new_user(&f.app, &f.cookie, &other_app, "ann@example.com").await;
-    let other = sign_in(&f.app, &other_app, "ann@example.com", PASSWORD, &[]).await.json()["token"].as_str().unwrap().to_owned();
+    let other = sign_in(&f.app, &other_app, "ann@example.com", PASSWORD, &[]).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_rejected(&me(&f, &other).await, "another application's token");
 
     // The user is deleted.
-    let deleted = f.app.call("users/delete", &[("application_id", &f.app_id), ("user_id", &f.user_id)], Some(&f.cookie)).await;
+    let deleted =
+        f.app.call("users/delete", &[("application_id", &f.app_id), ("user_id", &f.user_id)], Some(&f.cookie)).await;
     assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
     assert_rejected(&me(&f, &after_all).await, "deleted user");
     let devices = f.app.json("GET", &format!("{path}/devices?authorization={after_all}"), None, &[]).await;
@@ -219,19 +231,39 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
         ("dddddddddddddddddddddd03", "Other valve", "aaaaaaaaaaaaaaaaaaaaaa04"),
     ] {
         sqlx::query("INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(id).bind(&f.app_id).bind(name).bind(now).bind(now)
-            .execute(pool).await.unwrap();
+            .bind(id)
+            .bind(&f.app_id)
+            .bind(name)
+            .bind(now)
+            .bind(now)
+            .execute(pool)
+            .await
+            .unwrap();
         sqlx::query("INSERT INTO experience_group_devices (group_id, device_id) VALUES (?, ?)")
-            .bind(group).bind(id).execute(pool).await.unwrap();
+            .bind(group)
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap();
     }
-    sqlx::query("INSERT INTO device_tags (device_id, key, value) VALUES ('dddddddddddddddddddddd01', 'floor', '<b>2</b>')")
-        .execute(pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO device_tags (device_id, key, value) VALUES ('dddddddddddddddddddddd01', 'floor', '<b>2</b>')",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('aaaaaaaaaaaaaaaaaaaaaa03', ?)")
-        .bind(&f.user_id).execute(pool).await.unwrap();
+        .bind(&f.user_id)
+        .execute(pool)
+        .await
+        .unwrap();
 
     let token = token(&f).await;
     let bearer = format!("Bearer {token}");
-    let answer = f.app.json("GET", &format!("/api/experience/{}/me/devices", f.app_id), None, &[("authorization", &bearer)]).await;
+    let answer = f
+        .app
+        .json("GET", &format!("/api/experience/{}/me/devices", f.app_id), None, &[("authorization", &bearer)])
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let body = answer.json();
     assert_eq!(body["count"], 2);
@@ -240,7 +272,10 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
         .iter()
         .map(|d| {
             let by = d["grantedBy"].as_array().unwrap();
-            (d["name"].as_str().unwrap().to_owned(), by.iter().map(|g| g["name"].as_str().unwrap().to_owned()).collect())
+            (
+                d["name"].as_str().unwrap().to_owned(),
+                by.iter().map(|g| g["name"].as_str().unwrap().to_owned()).collect(),
+            )
         })
         .collect();
     assert_eq!(
@@ -250,7 +285,10 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
     assert_eq!(items[1]["tags"], json!([{ "key": "floor", "value": "<b>2</b>" }]));
 
     let profile = me(&f, &token).await.json();
-    assert_eq!(profile["experienceGroups"], json!([{ "id": "aaaaaaaaaaaaaaaaaaaaaa03", "name": "Leaf", "parentId": "aaaaaaaaaaaaaaaaaaaaaa02" }]));
+    assert_eq!(
+        profile["experienceGroups"],
+        json!([{ "id": "aaaaaaaaaaaaaaaaaaaaaa03", "name": "Leaf", "parentId": "aaaaaaaaaaaaaaaaaaaaaa02" }])
+    );
 }
 
 #[tokio::test]
@@ -268,7 +306,8 @@ async fn ten_failures_lock_an_account_for_that_address_with_retry_after() {
     let retry: u64 = locked.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
     // …while the same account from another address, and another account from here, still work.
-    let elsewhere = sign_in(&f.app, &f.app_id, "ann@example.com", PASSWORD, &[("x-forwarded-for", "203.0.113.9")]).await;
+    let elsewhere =
+        sign_in(&f.app, &f.app_id, "ann@example.com", PASSWORD, &[("x-forwarded-for", "203.0.113.9")]).await;
     assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.body);
     let other = sign_in(&f.app, &f.app_id, "bob@example.com", "wrong-password", &here).await;
     assert_eq!(other.status, StatusCode::UNAUTHORIZED);
@@ -282,7 +321,8 @@ async fn an_account_takes_at_most_100_failures_an_hour_from_all_addresses() {
         let answer = sign_in(&f.app, &f.app_id, "ann@example.com", "wrong-password", &[("x-forwarded-for", &ip)]).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
     }
-    let fresh_address = sign_in(&f.app, &f.app_id, "ann@example.com", PASSWORD, &[("x-forwarded-for", "192.0.2.1")]).await;
+    let fresh_address =
+        sign_in(&f.app, &f.app_id, "ann@example.com", PASSWORD, &[("x-forwarded-for", "192.0.2.1")]).await;
     assert_eq!(fresh_address.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(fresh_address.headers.contains_key("retry-after"));
 }
@@ -324,7 +364,9 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
     let calls: Vec<_> = (0..12)
         .map(|i| {
             let (app, app_id) = (app.clone(), f.app_id.clone());
-            tokio::spawn(async move { sign_in(&app, &app_id, &format!("user{i}@example.com"), "whatever-pass", &[]).await })
+            tokio::spawn(
+                async move { sign_in(&app, &app_id, &format!("user{i}@example.com"), "whatever-pass", &[]).await },
+            )
         })
         .collect();
     let mut statuses = Vec::new();
@@ -345,10 +387,13 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
 async fn the_admin_sign_in_is_limited_too() {
     let app = spawn_app().await;
     for _ in 0..10 {
-        let answer = app.call("login", &[("email", common::ADMIN_EMAIL), ("password", "wrong-password")], None).await;
+        let answer =
+            app.call("login", &[("email", crate::common::ADMIN_EMAIL), ("password", "wrong-password")], None).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     }
-    let locked = app.call("login", &[("email", common::ADMIN_EMAIL), ("password", common::ADMIN_PASSWORD)], None).await;
+    let locked = app
+        .call("login", &[("email", crate::common::ADMIN_EMAIL), ("password", crate::common::ADMIN_PASSWORD)], None)
+        .await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
     assert!(locked.headers.contains_key("retry-after"));
     let _: Value = serde_json::from_str(&locked.body).unwrap();

@@ -30,9 +30,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
     let url = format!("sqlite://{}/test.db", dir.path().display());
     let pool = db::connect(&url).await.unwrap();
     let hasher = PasswordHasher::new(2);
-    ensure_first_admin(&pool, &hasher, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into()))
-        .await
-        .unwrap();
+    ensure_first_admin(&pool, &hasher, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into())).await.unwrap();
     let options = leptos::config::get_configuration(None).unwrap().leptos_options;
     let mut state = AppState::new(options, pool.clone(), hasher);
     adjust(&mut state);
@@ -70,11 +68,7 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated browser does (URL-encoded form, JSON answer).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
         let mut request = Request::post(format!("/api/{endpoint}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
@@ -99,9 +93,7 @@ impl TestApp {
 
     /// Signs in as the first administrator and returns the `Cookie` header value to send.
     pub async fn sign_in(&self) -> String {
-        let answer = self
-            .call("login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)], None)
-            .await;
+        let answer = self.call("login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)], None).await;
         assert!(answer.status.is_success() || answer.status.is_redirection(), "{}: {}", answer.status, answer.body);
         session_cookie(&answer).expect("sign-in sets the session cookie")
     }

@@ -1,7 +1,7 @@
 //! Seeds an application with N experience users and measures the list queries behind every
 //! view × sort × direction at three depths (first page, middle, last). Prints p50/p95 in ms.
 //!
-//!     cargo run --release -p server --bin bench-users -- --users 1000000
+//!     cargo bench -p server --bench bench-users -- --users 1000000
 //!
 //! The database is kept (target/bench/users-N.db) so later runs skip the seeding.
 
@@ -38,6 +38,8 @@ fn args() -> Args {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` runs this in server/; the databases live in the workspace's target/.
+    std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))?;
     let args = args();
     std::fs::create_dir_all("target/bench")?;
     let path = format!("target/bench/users-{}.db", args.users);
@@ -71,12 +73,14 @@ async fn seed(conn: &mut SqliteConnection, users: i64) -> Result<(), sqlx::Error
         .execute(&mut *conn)
         .await?;
     for g in 0..20 {
-        sqlx::query("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)")
-            .bind(format!("{g:024x}"))
-            .bind(APP_ID)
-            .bind(format!("Group {g}"))
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)",
+        )
+        .bind(format!("{g:024x}"))
+        .bind(APP_ID)
+        .bind(format!("Group {g}"))
+        .execute(&mut *conn)
+        .await?;
     }
     let hash = "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$0000000000000000000000000000000000000000000";
     let base: i64 = 1_700_000_000_000;
@@ -164,7 +168,12 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
                     worst = worst.max(p95);
                     println!(
                         "{:<12} {:<12} {:<5} {:<7} {:>8.3} {:>8.3}",
-                        view.slug(), sort.slug(), dir.slug(), depth, ms(p50), ms(p95)
+                        view.slug(),
+                        sort.slug(),
+                        dir.slug(),
+                        depth,
+                        ms(p50),
+                        ms(p95)
                     );
                 }
             }

@@ -1,9 +1,7 @@
 //! The REST API's doors: tokens (missing, revoked, another application's), the OpenAPI
 //! document against the routes, and the tree rules through the API.
 
-mod common;
-
-use common::{spawn_app, Answer, TestApp};
+use crate::common::{spawn_app, Answer, TestApp};
 use http::StatusCode;
 use serde_json::{json, Value};
 use server::rest::openapi;
@@ -65,15 +63,25 @@ fn assert_refused(answer: &Answer, status: StatusCode, what: &str) {
 #[tokio::test]
 async fn every_route_refuses_a_missing_revoked_or_foreign_token() {
     let s = setup().await;
-    let user = s.api("POST", &format!("/applications/{}/experience/users", s.app_id), Some(json!({ "email": "ann@example.com", "password": "a-good-password" }))).await;
+    let user = s
+        .api(
+            "POST",
+            &format!("/applications/{}/experience/users", s.app_id),
+            Some(json!({ "email": "ann@example.com", "password": "a-good-password" })),
+        )
+        .await;
     assert_eq!(user.status, StatusCode::CREATED, "{}", user.body);
     let user_id = user.json()["id"].as_str().unwrap().to_owned();
-    let group = s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
+    let group =
+        s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
     assert_eq!(group.status, StatusCode::CREATED, "{}", group.body);
     let group_id = group.json()["id"].as_str().unwrap().to_owned();
 
     let (revoked_id, revoked) = new_token(&s.app, &s.cookie, &s.app_id).await;
-    let done = s.app.call("api-tokens/revoke", &[("application_id", &s.app_id), ("token_id", &revoked_id)], Some(&s.cookie)).await;
+    let done = s
+        .app
+        .call("api-tokens/revoke", &[("application_id", &s.app_id), ("token_id", &revoked_id)], Some(&s.cookie))
+        .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let other_app = new_application(&s.app, &s.cookie, "Other").await;
     let (_, foreign) = new_token(&s.app, &s.cookie, &other_app).await;
@@ -89,11 +97,21 @@ async fn every_route_refuses_a_missing_revoked_or_foreign_token() {
         let revoked_answer = s.app.json(&method, &path, body, &[("authorization", &format!("Bearer {revoked}"))]).await;
         assert_refused(&revoked_answer, StatusCode::UNAUTHORIZED, &format!("{method} {path} with a revoked token"));
         let foreign_answer = s.app.json(&method, &path, body, &[("authorization", &format!("Bearer {foreign}"))]).await;
-        assert_refused(&foreign_answer, StatusCode::FORBIDDEN, &format!("{method} {path} with another application's token"));
+        assert_refused(
+            &foreign_answer,
+            StatusCode::FORBIDDEN,
+            &format!("{method} {path} with another application's token"),
+        );
     }
     // Nothing was changed by any of those.
-    assert_eq!(s.api("GET", &format!("/applications/{}/experience/users/{user_id}", s.app_id), None).await.status, StatusCode::OK);
-    assert_eq!(s.api("GET", &format!("/applications/{}/experience/groups/{group_id}", s.app_id), None).await.status, StatusCode::OK);
+    assert_eq!(
+        s.api("GET", &format!("/applications/{}/experience/users/{user_id}", s.app_id), None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        s.api("GET", &format!("/applications/{}/experience/groups/{group_id}", s.app_id), None).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -105,9 +123,16 @@ async fn the_openapi_document_matches_the_routes() {
     assert_eq!(document, openapi::document());
     assert_eq!(document["openapi"], "3.1.0");
 
-    let user = s.api("POST", &format!("/applications/{}/experience/users", s.app_id), Some(json!({ "email": "ann@example.com", "password": "a-good-password" }))).await;
+    let user = s
+        .api(
+            "POST",
+            &format!("/applications/{}/experience/users", s.app_id),
+            Some(json!({ "email": "ann@example.com", "password": "a-good-password" })),
+        )
+        .await;
     let user_id = user.json()["id"].as_str().unwrap().to_owned();
-    let group = s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
+    let group =
+        s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
     let group_id = group.json()["id"].as_str().unwrap().to_owned();
 
     let paths = document["paths"].as_object().unwrap();
@@ -115,7 +140,8 @@ async fn the_openapi_document_matches_the_routes() {
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
             operations += 1;
-            let documented: Vec<u16> = operation["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
+            let documented: Vec<u16> =
+                operation["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
             let target = fill(path, &s.app_id, &user_id, &group_id);
             // A body that parses but changes nothing harmful; deletes run last, below.
             if method == "delete" {
@@ -127,7 +153,12 @@ async fn the_openapi_document_matches_the_routes() {
                 _ => json!({}),
             });
             let answer = s.api(&method.to_uppercase(), &target, body).await;
-            assert!(documented.contains(&answer.status.as_u16()), "{method} {path}: {} not in {documented:?}: {}", answer.status, answer.body);
+            assert!(
+                documented.contains(&answer.status.as_u16()),
+                "{method} {path}: {} not in {documented:?}: {}",
+                answer.status,
+                answer.body
+            );
             assert!(answer.status.is_success(), "{method} {path}: {}", answer.body);
         }
     }
@@ -167,7 +198,8 @@ async fn groups_stay_a_tree_and_children_move_up_when_a_parent_goes() {
         assert_eq!(moved.status, StatusCode::BAD_REQUEST, "{}", moved.body);
         assert!(moved.json()["message"].as_str().unwrap().contains("cannot be moved under itself"));
     }
-    let unknown_parent = s.api("PATCH", &format!("{groups}/{leaf}"), Some(json!({ "parentId": "ffffffffffffffffffffffff" }))).await;
+    let unknown_parent =
+        s.api("PATCH", &format!("{groups}/{leaf}"), Some(json!({ "parentId": "ffffffffffffffffffffffff" }))).await;
     assert_eq!(unknown_parent.status, StatusCode::BAD_REQUEST);
 
     let deleted = s.api("DELETE", &format!("{groups}/{middle}"), None).await;
@@ -184,13 +216,20 @@ async fn groups_stay_a_tree_and_children_move_up_when_a_parent_goes() {
 async fn users_through_the_api_share_the_rules_of_the_pages() {
     let s = setup().await;
     let users = format!("/applications/{}/experience/users", s.app_id);
-    let bad = s.api("POST", &users, Some(json!({ "email": "nope", "password": "short", "userTags": { "has space": "x" } }))).await;
+    let bad = s
+        .api("POST", &users, Some(json!({ "email": "nope", "password": "short", "userTags": { "has space": "x" } })))
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let message = bad.json()["message"].as_str().unwrap().to_owned();
-    for expected in ["Enter a valid email address", "Password must be at least 8 characters (this one has 5)", "Tag 1: Key may only hold"] {
+    for expected in [
+        "Enter a valid email address",
+        "Password must be at least 8 characters (this one has 5)",
+        "Tag 1: Key may only hold",
+    ] {
         assert!(message.contains(expected), "{message}");
     }
-    let unknown_field = s.api("POST", &users, Some(json!({ "email": "a@b.co", "password": "a-good-password", "role": "admin" }))).await;
+    let unknown_field =
+        s.api("POST", &users, Some(json!({ "email": "a@b.co", "password": "a-good-password", "role": "admin" }))).await;
     assert_eq!(unknown_field.status, StatusCode::BAD_REQUEST);
     assert!(unknown_field.json()["message"].as_str().unwrap().contains("unknown field"));
 
@@ -202,14 +241,16 @@ async fn users_through_the_api_share_the_rules_of_the_pages() {
     assert_eq!(taken.json()["message"], "A user with this email already exists in this application");
 
     let cutoff = "2030-01-02T03:04:05.678Z";
-    let patched = s.api("PATCH", &format!("{users}/{id}"), Some(json!({ "tokenCutoff": cutoff, "lastName": "Lee" }))).await;
+    let patched =
+        s.api("PATCH", &format!("{users}/{id}"), Some(json!({ "tokenCutoff": cutoff, "lastName": "Lee" }))).await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
     let patched = patched.json();
     assert_eq!(patched["tokenCutoff"], cutoff);
     assert_eq!(patched["lastName"], "Lee");
     assert_eq!(patched["userTags"], json!({ "floor": "<b>2</b> 🌱" }), "tags untouched when not given");
 
-    let app = s.api("PATCH", &format!("/applications/{}", s.app_id), Some(json!({ "expUserTokenCutoff": cutoff }))).await;
+    let app =
+        s.api("PATCH", &format!("/applications/{}", s.app_id), Some(json!({ "expUserTokenCutoff": cutoff }))).await;
     assert_eq!(app.status, StatusCode::OK, "{}", app.body);
     assert_eq!(app.json()["expUserTokenCutoff"], cutoff);
     assert_eq!(app.json()["summary"]["experienceUserCount"], 1);

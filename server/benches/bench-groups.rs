@@ -5,7 +5,7 @@
 //! 2. Tag-filtered list pages at 10^6 users: reuses target/bench/users-1000000.db from
 //!    `make bench-users` and adds tags to it once (10 % `floor`, 1 % `vip`, 0.1 % `rare`).
 //!
-//!     cargo run --release -p server --bin bench-groups
+//!     cargo bench -p server --bench bench-groups
 
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField};
 use app::server::{db, repo};
@@ -47,6 +47,8 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` runs this in server/; the databases live in the workspace's target/.
+    std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))?;
     std::fs::create_dir_all("target/bench")?;
     let mut worst = Duration::ZERO;
     worst = worst.max(tree().await?);
@@ -66,10 +68,14 @@ async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
     if have != DEVICES as i64 {
         let started = Instant::now();
         seed_tree(&mut conn).await?;
-        println!("seeded {GROUPS} groups in {LEVELS} levels, {DEVICES} devices in {:.1} s", started.elapsed().as_secs_f64());
+        println!(
+            "seeded {GROUPS} groups in {LEVELS} levels, {DEVICES} devices in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
     }
     // Users sit in the deepest level: their walk up the tree is the longest.
-    let users: Vec<String> = sqlx::query_scalar("SELECT id FROM experience_users ORDER BY id").fetch_all(&mut *conn).await?;
+    let users: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM experience_users ORDER BY id").fetch_all(&mut *conn).await?;
     let mut times = Vec::with_capacity(RUNS);
     let mut devices = 0;
     for i in 0..RUNS {
@@ -88,20 +94,37 @@ async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
 }
 
 async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for table in ["experience_group_members", "experience_group_devices", "devices", "experience_users", "experience_groups", "applications"] {
+    for table in [
+        "experience_group_members",
+        "experience_group_devices",
+        "devices",
+        "experience_users",
+        "experience_groups",
+        "applications",
+    ] {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
     }
-    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Tree', 0, 0)").bind(APP_ID).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Tree', 0, 0)")
+        .bind(APP_ID)
+        .execute(&mut *conn)
+        .await?;
     let mut next = rng(0x9E3779B97F4A7C15);
     let per_level = GROUPS / LEVELS;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     for level in 0..LEVELS {
         for chunk in (0..per_level).collect::<Vec<_>>().chunks(500) {
-            let mut qb = QueryBuilder::new("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) ");
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) ",
+            );
             qb.push_values(chunk, |mut b, k| {
                 let i = level * per_level + k;
                 let parent = (level > 0).then(|| gid((level - 1) * per_level + next() as usize % per_level));
-                b.push_bind(gid(i)).push_bind(APP_ID).push_bind(format!("G{i}")).push_bind(parent).push_bind(0i64).push_bind(0i64);
+                b.push_bind(gid(i))
+                    .push_bind(APP_ID)
+                    .push_bind(format!("G{i}"))
+                    .push_bind(parent)
+                    .push_bind(0i64)
+                    .push_bind(0i64);
             });
             qb.build().execute(&mut *tx).await?;
         }
@@ -109,7 +132,11 @@ async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     for chunk in (0..DEVICES).collect::<Vec<_>>().chunks(500) {
         let mut qb = QueryBuilder::new("INSERT INTO devices (id, application_id, name, created_at, updated_at) ");
         qb.push_values(chunk, |mut b, d| {
-            b.push_bind(format!("d{d:023x}")).push_bind(APP_ID).push_bind(format!("Device {d}")).push_bind(0i64).push_bind(0i64);
+            b.push_bind(format!("d{d:023x}"))
+                .push_bind(APP_ID)
+                .push_bind(format!("Device {d}"))
+                .push_bind(0i64)
+                .push_bind(0i64);
         });
         qb.build().execute(&mut *tx).await?;
         let mut qb = QueryBuilder::new("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) ");
@@ -126,7 +153,10 @@ async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         for _ in 0..2 {
             let leaf = (LEVELS - 1) * per_level + next() as usize % per_level;
             sqlx::query("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)")
-                .bind(gid(leaf)).bind(&id).execute(&mut *tx).await?;
+                .bind(gid(leaf))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
         }
     }
     tx.commit().await?;
@@ -151,19 +181,28 @@ async fn tags() -> Result<Option<Duration>, Box<dyn std::error::Error>> {
         sqlx::query("ANALYZE").execute(&mut *conn).await?;
         println!("tagged the 10^6 users in {:.1} s", started.elapsed().as_secs_f64());
     }
-    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'").fetch_one(&mut *conn).await?;
+    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'")
+        .fetch_one(&mut *conn)
+        .await?;
     if rare == 0 {
         sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'rare', 'yes' FROM experience_users WHERE abs(random()) % 1000 = 0")
             .execute(&mut *conn).await?;
         sqlx::query("ANALYZE").execute(&mut *conn).await?;
     }
-    let floor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'floor'").fetch_one(&mut *conn).await?;
-    let vip: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'vip'").fetch_one(&mut *conn).await?;
-    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'").fetch_one(&mut *conn).await?;
+    let floor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'floor'")
+        .fetch_one(&mut *conn)
+        .await?;
+    let vip: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'vip'").fetch_one(&mut *conn).await?;
+    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'")
+        .fetch_one(&mut *conn)
+        .await?;
     println!("tags: floor on {floor} users (floor=3 on a tenth of them), vip on {vip}, rare on {rare}; first and second page, 25 per page, what the list server function runs");
     let mut worst = Duration::ZERO;
     for tag in ["floor", "floor=3", "vip", "rare"] {
-        for (sort, dir) in [(SortField::Email, SortDir::Asc), (SortField::Created, SortDir::Desc), (SortField::LastName, SortDir::Asc)] {
+        for (sort, dir) in
+            [(SortField::Email, SortDir::Asc), (SortField::Created, SortDir::Desc), (SortField::LastName, SortDir::Asc)]
+        {
             let base = ListQuery { sort, dir, size: 25, tag: tag.into(), ..Default::default() };
             let (_, _, next) = repo::users::list(&mut conn, USERS_APP_ID, &base).await?;
             for (depth, at) in [("first", PageAt::First), ("second", next.unwrap_or_default())] {

@@ -1,0 +1,11 @@
+//! The integration tests, one binary: linking one test executable instead of seven is most of
+//! what they cost to build on two cores.
+
+mod applications;
+mod auth;
+mod common;
+mod experience;
+mod groups_property;
+mod rest;
+mod two_processes;
+mod users;
