@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest
 
 run:
 	scripts/run
@@ -41,3 +41,7 @@ bench-experience: bootstrap
 # pages at 10^6 users (run bench-users first: it builds that database).
 bench-groups: bootstrap
 	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-groups'
+
+# The REST users list at 10^6 users through the real HTTP route (run bench-users first).
+bench-rest: bootstrap
+	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-rest'

@@ -1,5 +1,6 @@
-//! The one error type every server function returns. It crosses the wire as JSON, so the
-//! browser matches on the same enum the server produced; `status()` maps it once to HTTP.
+//! The one error type every server function returns. It crosses the wire as JSON in the shape
+//! of every error answer of the server, `{type, message}` (plus `code` and the details that
+//! let the browser rebuild the very enum the server produced); `status()` maps it once to HTTP.
 
 use leptos::server_fn::{
     codec::JsonEncoding,
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 pub type FieldErrors = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "WireError", try_from = "WireError")]
 pub enum AppError {
     /// No valid administrator session.
     #[error("Your session has ended. Sign in again.")]
@@ -33,15 +35,18 @@ pub enum AppError {
     /// Input that failed validation, field by field.
     #[error("Some fields need attention")]
     Invalid(FieldErrors),
-    /// The change collides with another one (someone else saved first, a limit was reached).
-    #[error("{0}")]
-    Conflict(String),
+    /// The change collides with another one: someone else saved first, a limit was reached,
+    /// or a value that must be unique is taken (`field` names it, and forms show it there).
+    #[error("{message}")]
+    Conflict { field: Option<String>, message: String },
     #[error("Too many attempts. Try again in {0} seconds.")]
     RateLimited(u64),
     #[error("The server is busy. Try again in a moment.")]
     Busy,
     #[error("The request body is larger than the {0} bytes allowed here")]
     TooLarge(usize),
+    #[error("This method is not allowed here")]
+    MethodNotAllowed,
     /// Something unexpected; the details are in the server log, never in the answer.
     #[error("Something went wrong on the server. Try again.")]
     Internal,
@@ -57,12 +62,27 @@ impl AppError {
         Self::Invalid(errors)
     }
 
+    pub fn conflict(message: impl ToString) -> Self {
+        Self::Conflict { field: None, message: message.to_string() }
+    }
+
+    /// A value of `field` that must be unique and is taken.
+    pub fn taken(field: &str, message: impl ToString) -> Self {
+        Self::Conflict { field: Some(field.to_owned()), message: message.to_string() }
+    }
+
     /// The message for one field, if this error has one.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
             Self::Invalid(errors) => errors.get(field).cloned(),
+            Self::Conflict { field: Some(f), message } if f == field => Some(message.clone()),
             _ => None,
         }
+    }
+
+    /// True when the error is shown beside the fields it names rather than above the form.
+    pub fn is_about_fields(&self) -> bool {
+        matches!(self, Self::Invalid(_) | Self::Conflict { field: Some(_), .. })
     }
 
     pub fn status(&self) -> http::StatusCode {
@@ -72,10 +92,11 @@ impl AppError {
             Self::CrossOrigin | Self::Forbidden(_) => S::FORBIDDEN,
             Self::NotFound(_) => S::NOT_FOUND,
             Self::Invalid(_) => S::BAD_REQUEST,
-            Self::Conflict(_) => S::CONFLICT,
+            Self::Conflict { .. } => S::CONFLICT,
             Self::RateLimited(_) => S::TOO_MANY_REQUESTS,
             Self::Busy => S::SERVICE_UNAVAILABLE,
             Self::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => S::BAD_GATEWAY,
         }
@@ -99,13 +120,110 @@ impl AppError {
             Self::CrossOrigin | Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "NotFound",
             Self::Invalid(_) => "Validation",
-            Self::Conflict(_) => "Conflict",
+            Self::Conflict { .. } => "Conflict",
             Self::RateLimited(_) => "TooManyRequests",
             Self::Busy => "ServiceUnavailable",
             Self::TooLarge(_) => "PayloadTooLarge",
+            Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Internal => "InternalError",
             Self::Transport(_) => "BadRequest",
         }
+    }
+}
+
+/// `AppError` on the wire: `{type, message}` like every JSON error of the server, `code` the
+/// variant, and what the variant carries (`fields`, `field`, `detail`, `number`).
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    #[serde(rename = "type")]
+    kind: String,
+    message: String,
+    code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fields: Option<FieldErrors>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    number: Option<u64>,
+}
+
+impl From<AppError> for WireError {
+    fn from(error: AppError) -> Self {
+        let mut wire = WireError {
+            kind: error.kind().to_owned(),
+            message: error.to_string(),
+            code: String::new(),
+            fields: None,
+            field: None,
+            detail: None,
+            number: None,
+        };
+        wire.code = match error {
+            AppError::Unauthorized => "Unauthorized",
+            AppError::BadCredentials => "BadCredentials",
+            AppError::TokenRejected => "TokenRejected",
+            AppError::Forbidden(detail) => {
+                wire.detail = Some(detail);
+                "Forbidden"
+            }
+            AppError::CrossOrigin => "CrossOrigin",
+            AppError::NotFound(detail) => {
+                wire.detail = Some(detail);
+                "NotFound"
+            }
+            AppError::Invalid(fields) => {
+                wire.fields = Some(fields);
+                "Invalid"
+            }
+            AppError::Conflict { field, .. } => {
+                wire.field = field;
+                "Conflict"
+            }
+            AppError::RateLimited(secs) => {
+                wire.number = Some(secs);
+                "RateLimited"
+            }
+            AppError::Busy => "Busy",
+            AppError::TooLarge(bytes) => {
+                wire.number = Some(bytes as u64);
+                "TooLarge"
+            }
+            AppError::MethodNotAllowed => "MethodNotAllowed",
+            AppError::Internal => "Internal",
+            AppError::Transport(detail) => {
+                wire.detail = Some(detail);
+                "Transport"
+            }
+        }
+        .to_owned();
+        wire
+    }
+}
+
+impl TryFrom<WireError> for AppError {
+    type Error = String;
+
+    fn try_from(wire: WireError) -> Result<Self, Self::Error> {
+        let detail = || wire.detail.clone().unwrap_or_default();
+        Ok(match wire.code.as_str() {
+            "Unauthorized" => Self::Unauthorized,
+            "BadCredentials" => Self::BadCredentials,
+            "TokenRejected" => Self::TokenRejected,
+            "Forbidden" => Self::Forbidden(detail()),
+            "CrossOrigin" => Self::CrossOrigin,
+            "NotFound" => Self::NotFound(detail()),
+            "Invalid" => Self::Invalid(wire.fields.clone().unwrap_or_default()),
+            "Conflict" => Self::Conflict { field: wire.field.clone(), message: wire.message.clone() },
+            "RateLimited" => Self::RateLimited(wire.number.unwrap_or(1)),
+            "Busy" => Self::Busy,
+            "TooLarge" => Self::TooLarge(wire.number.unwrap_or_default() as usize),
+            "MethodNotAllowed" => Self::MethodNotAllowed,
+            "Internal" => Self::Internal,
+            "Transport" => Self::Transport(detail()),
+            other => return Err(format!("unknown error code {other:?}")),
+        })
     }
 }
 
@@ -121,6 +239,53 @@ impl FromServerFnError for AppError {
                 Self::field("form", format!("The form was incomplete: {detail}"))
             }
             _ => Self::Internal,
+        }
+    }
+}
+
+/// Database failures: a taken unique value becomes a `Conflict` naming its field (the
+/// constraint is read in `server::db`, once per engine); anything else is logged and answered
+/// as the opaque `Internal`.
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        if let Some(taken) = crate::server::db::taken(&error) {
+            return taken;
+        }
+        tracing::error!(%error, "database error");
+        Self::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_crosses_the_wire_as_type_and_message_and_comes_back_the_same() {
+        let mut fields = FieldErrors::new();
+        fields.insert("email".into(), "Enter a valid email address".into());
+        for error in [
+            AppError::Unauthorized,
+            AppError::BadCredentials,
+            AppError::TokenRejected,
+            AppError::Forbidden("Not yours".into()),
+            AppError::CrossOrigin,
+            AppError::NotFound("This user".into()),
+            AppError::Invalid(fields),
+            AppError::taken("email", "Taken"),
+            AppError::conflict("Someone else saved first"),
+            AppError::RateLimited(42),
+            AppError::Busy,
+            AppError::TooLarge(4096),
+            AppError::MethodNotAllowed,
+            AppError::Internal,
+            AppError::Transport("offline".into()),
+        ] {
+            let json = serde_json::to_value(&error).unwrap();
+            assert_eq!(json["type"], error.kind(), "{json}");
+            assert_eq!(json["message"], error.to_string(), "{json}");
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), error);
         }
     }
 }

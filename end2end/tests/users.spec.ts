@@ -46,14 +46,15 @@ test("the server refuses the same bad inputs with the same messages", async ({ p
       form: { application_id: applicationId, email: "ok@example.com", password: "a-good-password", first_name: "", last_name: "", ...form },
       headers: { Accept: "application/json" },
     });
-  for (const [form, message] of [
-    [{ email: "not-an-email" }, "Enter a valid email address"],
-    [{ password: "1234567" }, "Password must be at least 8 characters (this one has 7)"],
-    [{ email: "TAKEN@example.COM" }, "A user with this email already exists in this application"],
-    [{ first_name: "x".repeat(1025) }, "First name: Must be at most 1024 characters (this one has 1025)"],
+  // A bad value is 400; a taken email is a conflict (409) naming its field, as in the REST API.
+  for (const [form, status, message] of [
+    [{ email: "not-an-email" }, 400, "Enter a valid email address"],
+    [{ password: "1234567" }, 400, "Password must be at least 8 characters (this one has 7)"],
+    [{ email: "TAKEN@example.COM" }, 409, "A user with this email already exists in this application"],
+    [{ first_name: "x".repeat(1025) }, 400, "First name: Must be at most 1024 characters (this one has 1025)"],
   ] as const) {
     const answer = await create(form);
-    expect(answer.status()).toBe(400);
+    expect(answer.status()).toBe(status);
     expect(await answer.text()).toContain(message);
   }
 });

@@ -8,7 +8,7 @@
 //!     cargo bench -p server --bench bench-groups
 
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField};
-use app::server::{db, repo};
+use app::server::{db, repo, user_lists};
 use sqlx::{QueryBuilder, SqliteConnection};
 use std::time::{Duration, Instant};
 
@@ -204,17 +204,15 @@ async fn tags() -> Result<Option<Duration>, Box<dyn std::error::Error>> {
             [(SortField::Email, SortDir::Asc), (SortField::Created, SortDir::Desc), (SortField::LastName, SortDir::Asc)]
         {
             let base = ListQuery { sort, dir, size: 25, tag: tag.into(), ..Default::default() };
-            let (_, _, next) = repo::users::list(&mut conn, USERS_APP_ID, &base).await?;
+            let next = user_lists::admin_page(&mut conn, USERS_APP_ID, &base).await?.next;
             for (depth, at) in [("first", PageAt::First), ("second", next.unwrap_or_default())] {
                 let query = ListQuery { at, ..base.clone() };
                 let mut times = Vec::with_capacity(40);
                 for _ in 0..40 {
                     let started = Instant::now();
-                    let counts = repo::users::counts(&mut conn, USERS_APP_ID).await?.unwrap_or_default();
-                    let (rows, _, _) = repo::users::list(&mut conn, USERS_APP_ID, &query).await?;
-                    repo::users::count_matching(&mut conn, USERS_APP_ID, &query, &counts).await?;
+                    let page = user_lists::admin_page(&mut conn, USERS_APP_ID, &query).await?;
                     times.push(started.elapsed());
-                    assert!(!rows.is_empty());
+                    assert!(!page.rows.is_empty());
                 }
                 worst = worst.max(report(&format!("tag {tag:<8} {} {} {depth}", sort.slug(), dir.slug()), times));
             }

@@ -6,7 +6,7 @@
 //! The database is kept (target/bench/users-N.db) so later runs skip the seeding.
 
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField, UserView};
-use app::server::{db, repo};
+use app::server::{db, repo, user_lists};
 use sqlx::{QueryBuilder, SqliteConnection};
 use std::time::{Duration, Instant};
 
@@ -154,13 +154,11 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
                     let mut times = Vec::with_capacity(args.iterations);
                     for _ in 0..args.iterations {
                         let started = Instant::now();
-                        // What the list server function does: counts, the page (with its
+                        // What the list server function runs: counts, the page (with its
                         // neighbours and group names), and the matching count.
-                        let counts = repo::users::counts(conn, APP_ID).await?.unwrap_or_default();
-                        let (rows, _, _) = repo::users::list(conn, APP_ID, &query).await?;
-                        repo::users::count_matching(conn, APP_ID, &query, &counts).await?;
+                        let page = user_lists::admin_page(conn, APP_ID, &query).await?;
                         times.push(started.elapsed());
-                        assert!(!rows.is_empty() || counts.all == 0);
+                        assert!(!page.rows.is_empty() || counts.all == 0);
                     }
                     times.sort();
                     let p50 = times[times.len() / 2];
@@ -185,7 +183,7 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
 
 /// The id of the row halfway through the view: a cursor deep in the list (found once, unmeasured).
 async fn middle_cursor(conn: &mut SqliteConnection, query: &ListQuery) -> Result<PageAt, sqlx::Error> {
-    let column = repo::users::sort_column(query.sort);
+    let column = repo::user_list::sort_column(query.sort.order_by());
     let scope = match query.view {
         UserView::All => "",
         UserView::InAnyGroup => " AND in_group = 1",
@@ -193,7 +191,7 @@ async fn middle_cursor(conn: &mut SqliteConnection, query: &ListQuery) -> Result
     };
     let dir = if query.dir == SortDir::Asc { "ASC" } else { "DESC" };
     let sql = format!(
-        "SELECT id FROM experience_users WHERE application_id = ?{scope} ORDER BY {column} {dir}, id {dir} \
+        "SELECT id FROM experience_users u WHERE application_id = ?{scope} ORDER BY {column} {dir}, id {dir} \
          LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM experience_users WHERE application_id = ?{scope})"
     );
     let id: Option<String> = sqlx::query_scalar(&sql).bind(APP_ID).bind(APP_ID).fetch_optional(conn).await?;

@@ -33,7 +33,7 @@ pub async fn ensure_first_admin(
     email: Option<String>,
     password: Option<String>,
 ) -> Result<FirstAdmin, BootstrapError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = app::server::db::begin_write(pool).await?;
     if repo::admins::count(&mut tx).await? > 0 {
         return Ok(FirstAdmin::Existing);
     }

@@ -1,19 +1,55 @@
 use app::server::{api_tokens_service, db, passwords::PasswordHasher, AppState};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-const DEFAULT_DATABASE_URL: &str = "sqlite://data/experience-users.db";
-
-/// Serves the app (no command), or runs an operator's command against its database.
-/// Settings come from the environment: DATABASE_URL, LEPTOS_SITE_ADDR, ADMIN_EMAIL, …
+/// Serves the admin UI, the REST API and the experience API (no command), or runs an
+/// operator's command against the database. Every setting can come from the environment; the
+/// flags override it. RUST_LOG sets the log filter (default "info,sqlx=warn").
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The database: sqlite://PATH (the file and its directory are created if missing).
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/experience-users.db", global = true)]
+    database_url: String,
+    #[command(flatten)]
+    serve: ServeSettings,
+}
+
+#[derive(Args)]
+struct ServeSettings {
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    site_addr: SocketAddr,
+    /// The built site (WASM, CSS, assets) to serve.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+    /// Email of the administrator created on the first start (when there is none yet).
+    #[arg(long, env = "ADMIN_EMAIL", default_value = "admin@example.com")]
+    admin_email: String,
+    /// That administrator's password; without it one is generated and printed once.
+    #[arg(long, env = "ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// Password hashes computed at once (argon2id); the default, one per core, gives the most
+    /// sign-ins per second, fewer leaves CPU for other requests during a sign-in flood.
+    #[arg(long, env = "ARGON2_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..))]
+    argon2_concurrency: Option<u16>,
+    /// How long an experience user's token lasts.
+    #[arg(long, env = "EXPERIENCE_TOKEN_TTL_SECONDS", default_value_t = 30 * 24 * 60 * 60,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    experience_token_ttl_seconds: i64,
+    /// Proxies in front of the server that append the client's address to X-Forwarded-For; the
+    /// sign-in limits then count the address the outermost of them saw. 0: use the connection's.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    trusted_proxy_hops: u8,
+    /// Same as TRUSTED_PROXY_HOPS=1 (kept for older configurations).
+    #[arg(long, env = "TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
+    trust_forwarded_for: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -45,9 +81,9 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
     let result = match cli.command {
-        None => serve().await,
+        None => serve(&cli.database_url, cli.serve).await,
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
-            create_api_token(&application, &name, expires_in_days).await
+            create_api_token(&cli.database_url, &application, &name, expires_in_days).await
         }
     };
     match result {
@@ -59,9 +95,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn create_api_token(application: &str, name: &str, days: Option<u32>) -> Result<(), Box<dyn std::error::Error>> {
-    let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
-    let pool = db::connect(&database_url).await?;
+async fn create_api_token(
+    database_url: &str,
+    application: &str,
+    name: &str,
+    days: Option<u32>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let pool = db::connect(database_url).await?;
     let mut conn = pool.acquire().await?;
     let expires_at = days.map(|d| app::server::clock::now_ms() + i64::from(d) * 24 * 60 * 60 * 1000);
     let token = api_tokens_service::create(&mut conn, application, name, expires_at).await?;
@@ -73,20 +113,16 @@ async fn create_api_token(application: &str, name: &str, days: Option<u32>) -> R
     Ok(())
 }
 
-async fn serve() -> Result<(), Box<dyn std::error::Error>> {
-    let options = get_configuration(None)?.leptos_options;
-    let database_url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
-    ensure_parent_dir(&database_url)?;
-    let pool = db::connect(&database_url).await?;
+async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dyn std::error::Error>> {
+    let mut options = get_configuration(None)?.leptos_options;
+    options.site_addr = settings.site_addr;
+    options.site_root = settings.site_root.into();
+    ensure_parent_dir(database_url)?;
+    let pool = db::connect(database_url).await?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    // One hash per core by default: the most sign-ins per second. Fewer leaves CPU for every
-    // other request during a sign-in flood.
-    let hashers = env_number("ARGON2_CONCURRENCY")?.map_or(cores, |n| n as usize);
-    let hasher = PasswordHasher::new(hashers);
+    let hasher = PasswordHasher::new(settings.argon2_concurrency.map_or(cores, usize::from));
 
-    let admin =
-        ensure_first_admin(&pool, &hasher, std::env::var("ADMIN_EMAIL").ok(), std::env::var("ADMIN_PASSWORD").ok())
-            .await?;
+    let admin = ensure_first_admin(&pool, &hasher, Some(settings.admin_email), settings.admin_password).await?;
     match admin {
         FirstAdmin::Created { email, generated_password } => {
             println!("Created the first administrator: {email}");
@@ -100,26 +136,16 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
 
     let addr = options.site_addr;
     let mut state = AppState::new(options, pool, hasher);
-    if let Some(secs) = env_number("EXPERIENCE_TOKEN_TTL_SECONDS")? {
-        state.token_ttl_ms = secs.saturating_mul(1000);
-    }
-    state.trust_forwarded_for = std::env::var("TRUST_FORWARDED_FOR").is_ok_and(|v| v == "1" || v == "true");
+    state.token_ttl_ms = settings.experience_token_ttl_seconds.saturating_mul(1000);
+    state.proxy_hops = match settings.trust_forwarded_for {
+        Some(true) if settings.trusted_proxy_hops == 0 => 1,
+        _ => usize::from(settings.trusted_proxy_hops),
+    };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Serving on http://{}", listener.local_addr()?);
     let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
-}
-
-/// A positive whole number from the environment, if set.
-fn env_number(name: &str) -> Result<Option<i64>, String> {
-    match std::env::var(name) {
-        Err(_) => Ok(None),
-        Ok(v) => match v.trim().parse::<i64>() {
-            Ok(n) if n > 0 => Ok(Some(n)),
-            _ => Err(format!("{name} must be a positive whole number, not {v:?}")),
-        },
-    }
 }
 
 /// `sqlite://dir/file.db` needs `dir` to exist before SQLite can create the file.

@@ -1,9 +1,24 @@
+use app::error::AppError;
 use app::server::sessions::{hash_token, token_from_headers, CurrentAdmin};
 use app::server::{clock::now_ms, repo, AppState};
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+
+/// The only server functions a caller without a session may call.
+pub const PUBLIC_SERVER_FNS: [&str; 2] = ["/api/login", "/api/logout"];
+
+/// An error as a server function would answer it: its status, and the JSON every error of the
+/// server shares (`{type, message, …}`), which the browser reads back as the same `AppError`.
+fn refuse(error: AppError) -> Response {
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    let mut response = (error.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    if let Some(secs) = error.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, secs.into());
+    }
+    response
+}
 
 /// Resolves the session cookie into a `CurrentAdmin` extension, refuses cross-site server
 /// function calls, and sends signed-out browsers from any admin page to `/login`.
@@ -12,7 +27,7 @@ pub async fn sessions(State(state): State<AppState>, mut request: Request, next:
     let is_server_fn = path.starts_with("/api/");
 
     if is_server_fn && request.method() == Method::POST && is_cross_site(&request) {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+        return refuse(AppError::CrossOrigin);
     }
 
     if let Some(token) = token_from_headers(request.headers()) {
@@ -23,12 +38,17 @@ pub async fn sessions(State(state): State<AppState>, mut request: Request, next:
             Ok(None) => {}
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                return refuse(AppError::Busy);
             }
         }
     }
 
     let signed_in = request.extensions().get::<CurrentAdmin>().is_some();
+    if !signed_in && is_server_fn && !PUBLIC_SERVER_FNS.contains(&path.as_str()) {
+        // Refused before its arguments are even read: a server function added later is
+        // closed to anonymous callers without having to remember it.
+        return refuse(AppError::Unauthorized);
+    }
     if !signed_in && is_protected_page(request.method(), &path) {
         let target = match request.uri().path_and_query() {
             Some(pq) if path != "/" => format!("/login?next={}", urlencode(pq.as_str())),

@@ -25,7 +25,7 @@ pub async fn list_api_tokens(application_id: String) -> Result<Vec<ApiTokenInfo>
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::api_tokens::list(&mut conn, &application_id).await.map_err(context::db_error)
+        repo::api_tokens::list(&mut conn, &application_id).await.map_err(AppError::from)
     })
     .await
 }
@@ -48,9 +48,7 @@ pub async fn revoke_api_token(application_id: String, token_id: String) -> Resul
     use crate::server::{clock::now_ms, context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let done = repo::api_tokens::revoke(&mut conn, &application_id, &token_id, now_ms())
-            .await
-            .map_err(context::db_error)?;
+        let done = repo::api_tokens::revoke(&mut conn, &application_id, &token_id, now_ms()).await?;
         if done {
             Ok(())
         } else {

@@ -9,8 +9,8 @@ pub async fn list_applications() -> Result<Vec<Application>, AppError> {
     context::respond(async move {
         context::require_admin()?;
         let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::list(&mut conn).await.map_err(context::db_error)
+        let mut conn = state.pool.acquire().await?;
+        repo::applications::list(&mut conn).await.map_err(AppError::from)
     })
     .await
 }
@@ -25,8 +25,8 @@ pub async fn get_application(id: String) -> Result<Application, AppError> {
             return Err(not_found());
         }
         let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        repo::applications::get(&mut conn, &id).await.map_err(context::db_error)?.ok_or_else(not_found)
+        let mut conn = state.pool.acquire().await?;
+        repo::applications::get(&mut conn, &id).await?.ok_or_else(not_found)
     })
     .await
 }
@@ -34,15 +34,11 @@ pub async fn get_application(id: String) -> Result<Application, AppError> {
 /// Creates an application and sends the browser to its users page.
 #[server(endpoint = "applications/create")]
 pub async fn create_application(name: String) -> Result<String, AppError> {
-    use crate::domain::ApplicationName;
-    use crate::server::{clock::now_ms, context, ids, repo};
+    use crate::server::{applications_service, context};
     context::respond(async move {
         context::require_admin()?;
-        let name = ApplicationName::parse(&name).map_err(|e| AppError::field("name", e))?;
-        let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        let id = ids::new_id();
-        repo::applications::insert(&mut conn, &id, name.as_str(), now_ms()).await.map_err(context::db_error)?;
+        let mut conn = context::state()?.pool.acquire().await?;
+        let id = applications_service::create(&mut conn, &name).await?;
         leptos_axum::redirect(&format!("/applications/{id}/experience/users"));
         Ok(id)
     })
@@ -52,31 +48,15 @@ pub async fn create_application(name: String) -> Result<String, AppError> {
 /// Renames an application and sets or clears its user limit (blank = no limit).
 #[server(endpoint = "applications/update")]
 pub async fn update_application(id: String, name: String, user_limit: String) -> Result<Application, AppError> {
-    use crate::domain::{ApplicationName, UserLimit};
-    use crate::error::FieldErrors;
-    use crate::server::{clock::now_ms, context, ids, repo};
+    use crate::server::applications_service::{self, ApplicationChanges};
+    use crate::server::{context, repo};
     context::respond(async move {
         context::require_admin()?;
-        let mut errors = FieldErrors::new();
-        let name = ApplicationName::parse(&name).map_err(|e| errors.insert("name".into(), e.to_string()));
-        let limit = UserLimit::parse(&user_limit).map_err(|e| errors.insert("user_limit".into(), e.to_string()));
-        let (Ok(name), Ok(limit)) = (name, limit) else {
-            return Err(AppError::Invalid(errors));
-        };
-        let not_found = || AppError::NotFound("This application".into());
-        if !ids::is_id(&id) {
-            return Err(not_found());
-        }
         let state = context::state()?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        let limit = limit.map(UserLimit::get);
-        let updated = repo::applications::update(&mut conn, &id, name.as_str(), limit, now_ms())
-            .await
-            .map_err(context::db_error)?;
-        if !updated {
-            return Err(not_found());
-        }
-        Ok(Application { id, name: name.into(), user_limit: limit })
+        let changes = ApplicationChanges { name: Some(name), user_limit: Some(user_limit), token_cutoff: None };
+        applications_service::update(&state.pool, &id, changes).await?;
+        let mut conn = state.pool.acquire().await?;
+        repo::applications::get(&mut conn, &id).await?.ok_or_else(applications_service::not_found)
     })
     .await
 }

@@ -6,38 +6,19 @@ use crate::error::AppError;
 /// or to the applications page. Wrong email and wrong password get the same answer.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::domain::Email;
-    use crate::server::sign_in_limits::Account;
+    use crate::server::sign_in_service::{self, Realm};
     use crate::server::{clock::now_ms, context, repo, sessions};
 
     context::respond(async move {
-        let email = Email::parse(&email).map_err(|e| AppError::field("email", e))?;
-        if password.is_empty() {
-            return Err(AppError::field("password", "Enter your password"));
-        }
         let state = context::state()?;
-        let account = Account { scope: "admin".into(), email_normalized: email.normalized() };
-        let ip = context::client_ip();
-        state.sign_in_limits.check(&account, ip).await?;
-        let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-        let admin = repo::admins::find_by_email(&mut conn, &email.normalized()).await.map_err(context::db_error)?;
-        let (admin_id, hash) = match admin {
-            Some(a) => (Some(a.id), Some(a.password_hash)),
-            None => (None, None),
-        };
-        let ok = state.hasher.verify(password, hash).await?;
-        let Some(admin_id) = admin_id.filter(|_| ok) else {
-            state.sign_in_limits.failed(&account, ip).await?;
-            return Err(AppError::BadCredentials);
-        };
-
+        let admin_id =
+            sign_in_service::verify(&state, Realm::Administrators, &email, password, context::client_ip()).await?;
+        let mut conn = state.pool.acquire().await?;
         let (token, token_hash) = sessions::new_token();
         let now = now_ms();
         // Sweeping here keeps the table small without a background task.
-        repo::sessions::delete_expired(&mut conn, now).await.map_err(context::db_error)?;
-        repo::sessions::insert(&mut conn, &token_hash, &admin_id, now, now + sessions::SESSION_LIFETIME_MS)
-            .await
-            .map_err(context::db_error)?;
+        repo::sessions::delete_expired(&mut conn, now).await?;
+        repo::sessions::insert(&mut conn, &token_hash, &admin_id, now, now + sessions::SESSION_LIFETIME_MS).await?;
         let secure = sessions::is_https(&context::request_headers());
         context::set_response_header(http::header::SET_COOKIE, &sessions::set_cookie(&token, secure));
         leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -54,8 +35,8 @@ pub async fn logout() -> Result<(), AppError> {
     context::respond(async move {
         if let Ok(admin) = context::require_admin() {
             let state = context::state()?;
-            let mut conn = state.pool.acquire().await.map_err(context::db_error)?;
-            repo::sessions::delete(&mut conn, &admin.token_hash).await.map_err(context::db_error)?;
+            let mut conn = state.pool.acquire().await?;
+            repo::sessions::delete(&mut conn, &admin.token_hash).await?;
         }
         let secure = sessions::is_https(&context::request_headers());
         context::set_response_header(http::header::SET_COOKIE, &sessions::clear_cookie(secure));

@@ -38,7 +38,7 @@ pub async fn list_devices(application_id: String) -> Result<Vec<DeviceRow>, AppE
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::devices::list(&mut conn, &application_id).await.map_err(context::db_error)
+        repo::devices::list(&mut conn, &application_id).await.map_err(AppError::from)
     })
     .await
 }
@@ -48,10 +48,7 @@ pub async fn get_device(application_id: String, device_id: String) -> Result<Dev
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::devices::get(&mut conn, &application_id, &device_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(ssr::device_not_found)
+        repo::devices::get(&mut conn, &application_id, &device_id).await?.ok_or_else(ssr::device_not_found)
     })
     .await
 }
@@ -68,9 +65,7 @@ pub async fn create_device(application_id: String, name: String, description: St
             return Err(AppError::Invalid(errors));
         };
         let id = ids::new_id();
-        repo::devices::insert(&mut conn, &application_id, &id, name.as_str(), description.as_str(), now_ms())
-            .await
-            .map_err(context::db_error)?;
+        repo::devices::insert(&mut conn, &application_id, &id, name.as_str(), description.as_str(), now_ms()).await?;
         leptos_axum::redirect(&format!("/applications/{application_id}/devices/{id}"));
         Ok(id)
     })
@@ -95,30 +90,25 @@ pub async fn update_device(
         let valid = ssr::check(&name, &description, &mut errors);
         let tags = ssr::tags(&tags_json, &mut errors);
         let groups: Vec<String> = group_ids.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        let known = repo::groups::existing_ids(&mut conn, "experience_groups", &application_id, &groups)
-            .await
-            .map_err(context::db_error)?;
+        let known = repo::groups::existing_ids(&mut conn, "experience_groups", &application_id, &groups).await?;
         if known.len() != groups.len() {
             errors.insert("groups".into(), "Some of those groups no longer exist; reload the page".into());
         }
         let Some((name, description)) = valid.filter(|_| errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
-        let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(context::db_error)?;
+        let mut tx = crate::server::db::begin_write_on(&mut conn).await?;
         let saved =
             repo::devices::update(&mut tx, &application_id, &device_id, name.as_str(), description.as_str(), now_ms())
-                .await
-                .map_err(context::db_error)?;
+                .await?;
         if !saved {
             return Err(ssr::device_not_found());
         }
-        repo::devices::replace_tags(&mut tx, &device_id, &tags).await.map_err(context::db_error)?;
-        repo::devices::replace_groups(&mut tx, &device_id, &known).await.map_err(context::db_error)?;
-        let detail = repo::devices::get(&mut tx, &application_id, &device_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(ssr::device_not_found)?;
-        tx.commit().await.map_err(context::db_error)?;
+        repo::devices::replace_tags(&mut tx, &device_id, &tags).await?;
+        repo::devices::replace_groups(&mut tx, &device_id, &known).await?;
+        let detail =
+            repo::devices::get(&mut tx, &application_id, &device_id).await?.ok_or_else(ssr::device_not_found)?;
+        tx.commit().await?;
         Ok(detail)
     })
     .await
@@ -129,7 +119,7 @@ pub async fn delete_device(application_id: String, device_id: String) -> Result<
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        if !repo::devices::delete(&mut conn, &application_id, &device_id).await.map_err(context::db_error)? {
+        if !repo::devices::delete(&mut conn, &application_id, &device_id).await? {
             return Err(ssr::device_not_found());
         }
         leptos_axum::redirect(&format!("/applications/{application_id}/devices"));

@@ -1,5 +1,8 @@
 use serde::{Deserialize, Serialize};
 
+/// An email is unique within its application; this is what every door says when it is taken.
+pub const EMAIL_TAKEN: &str = "A user with this email already exists in this application";
+
 /// Losant's schema caps an email at 1024 characters.
 pub const EMAIL_MAX_CHARS: usize = 1024;
 

@@ -3,7 +3,7 @@
 use rand::RngCore;
 use sqlx::SqliteConnection;
 
-use super::{clock::now_ms, context::db_error, ids, repo, sessions::hash_token};
+use super::{clock::now_ms, ids, repo, sessions::hash_token};
 use crate::api_tokens::{ApiTokenInfo, NewApiToken};
 use crate::domain::ApplicationName;
 use crate::error::AppError;
@@ -28,7 +28,7 @@ pub async fn create(
     if expires_at.is_some_and(|at| at <= now) {
         return Err(AppError::field("expires", "The expiry must be in the future"));
     }
-    if repo::applications::get(&mut *conn, application_id).await.map_err(db_error)?.is_none() {
+    if repo::applications::get(&mut *conn, application_id).await?.is_none() {
         return Err(AppError::NotFound("This application".into()));
     }
     let info = ApiTokenInfo {
@@ -40,6 +40,6 @@ pub async fn create(
         last_used_at: None,
     };
     let secret = new_secret();
-    repo::api_tokens::insert(conn, &info, application_id, &hash_token(&secret)).await.map_err(db_error)?;
+    repo::api_tokens::insert(conn, &info, application_id, &hash_token(&secret)).await?;
     Ok(NewApiToken { info, secret })
 }

@@ -27,9 +27,9 @@ pub fn require_admin() -> Result<CurrentAdmin, AppError> {
 
 /// The address the request came from (see `client_ip::of`).
 pub fn client_ip() -> std::net::IpAddr {
-    let trust = use_context::<AppState>().is_some_and(|s| s.trust_forwarded_for);
+    let hops = use_context::<AppState>().map_or(0, |s| s.proxy_hops);
     use_context::<http::request::Parts>()
-        .map(|parts| super::client_ip::of(&parts.extensions, &parts.headers, trust))
+        .map(|parts| super::client_ip::of(&parts.extensions, &parts.headers, hops))
         .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
 }
 
@@ -60,15 +60,9 @@ pub async fn open_application(application_id: &str) -> Result<PoolConnection<Sql
     if !super::ids::is_id(application_id) {
         return Err(not_found());
     }
-    let mut conn = state()?.pool.acquire().await.map_err(db_error)?;
-    super::repo::applications::get(&mut conn, application_id).await.map_err(db_error)?.ok_or_else(not_found)?;
+    let mut conn = state()?.pool.acquire().await?;
+    super::repo::applications::get(&mut conn, application_id).await?.ok_or_else(not_found)?;
     Ok(conn)
-}
-
-/// Logs a database failure and turns it into the opaque `Internal` error.
-pub fn db_error(error: sqlx::Error) -> AppError {
-    tracing::error!(%error, "database error");
-    AppError::Internal
 }
 
 pub fn set_response_header(name: http::HeaderName, value: &str) {

@@ -1,5 +1,8 @@
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::domain::EMAIL_TAKEN;
+use crate::error::AppError;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -22,4 +25,30 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// The `Conflict` a broken unique constraint stands for, when it is one a user can cause (an
+/// email taken in the application); `None` for anything else.
+pub fn taken(error: &sqlx::Error) -> Option<AppError> {
+    let sqlx::Error::Database(db) = error else { return None };
+    if !db.is_unique_violation() {
+        return None;
+    }
+    // SQLite names no constraint, only its columns: "UNIQUE constraint failed: t.a, t.b".
+    let what = db.constraint().unwrap_or_else(|| db.message());
+    what.contains("experience_users.email_normalized").then(|| AppError::taken("email", EMAIL_TAKEN))
+}
+
+/// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once, waiting for it as long
+/// as the busy timeout allows. A deferred `BEGIN` that reads before it writes cannot upgrade
+/// while another connection writes, and SQLite then answers "database is locked" at once
+/// instead of waiting; inserting a user reads the search index (FTS5) before writing it, so
+/// concurrent creations did exactly that.
+pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// `begin_write` on a connection the caller already holds.
+pub async fn begin_write_on(conn: &mut SqliteConnection) -> Result<Transaction<'_, Sqlite>, sqlx::Error> {
+    sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
 }

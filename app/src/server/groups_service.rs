@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{clock::now_ms, context::db_error, ids, repo, repo::groups::DeviceTagTie, AppState};
+use super::{clock::now_ms, ids, repo, repo::groups::DeviceTagTie, AppState};
 use crate::domain::{tag_problems, Description, Name, TagKey, TagValue};
 use crate::error::{AppError, FieldErrors};
 
@@ -90,7 +90,7 @@ async fn check(
         ("deviceIds", "devices", &input.device_ids, "device"),
     ] {
         if let Some(list) = list {
-            let known = repo::groups::existing_ids(conn, table, application_id, list).await.map_err(db_error)?;
+            let known = repo::groups::existing_ids(conn, table, application_id, list).await?;
             let unknown: Vec<&str> = list.iter().filter(|id| !known.contains(id)).map(String::as_str).collect();
             if !unknown.is_empty() {
                 note(field, format!("No such {what} in this application: {}", unknown.join(", ")));
@@ -98,8 +98,7 @@ async fn check(
         }
     }
     if let Some(Some(parent)) = &input.parent_id {
-        let exists =
-            ids::is_id(parent) && repo::groups::get(conn, application_id, parent).await.map_err(db_error)?.is_some();
+        let exists = ids::is_id(parent) && repo::groups::get(conn, application_id, parent).await?.is_some();
         if !exists {
             note("parentId", "No such parent group in this application".to_owned());
         }
@@ -129,7 +128,7 @@ async fn write_ties(
 }
 
 pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -> Result<String, AppError> {
-    let mut conn = state.pool.acquire().await.map_err(db_error)?;
+    let mut conn = state.pool.acquire().await?;
     let mut errors = FieldErrors::new();
     if input.name.is_none() {
         errors.insert("name".into(), "Enter a name".into());
@@ -147,17 +146,16 @@ pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -
         created_at: now,
         updated_at: now,
     };
-    let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db_error)?;
-    repo::groups::insert(&mut tx, application_id, &group).await.map_err(db_error)?;
-    write_ties(&mut tx, &group.id, &input, ties).await.map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    let mut tx = super::db::begin_write_on(&mut conn).await?;
+    repo::groups::insert(&mut tx, application_id, &group).await?;
+    write_ties(&mut tx, &group.id, &input, ties).await?;
+    tx.commit().await?;
     Ok(group.id)
 }
 
 pub async fn update(state: &AppState, application_id: &str, group_id: &str, input: GroupInput) -> Result<(), AppError> {
-    let mut conn = state.pool.acquire().await.map_err(db_error)?;
-    let current =
-        repo::groups::get(&mut conn, application_id, group_id).await.map_err(db_error)?.ok_or_else(group_not_found)?;
+    let mut conn = state.pool.acquire().await?;
+    let current = repo::groups::get(&mut conn, application_id, group_id).await?.ok_or_else(group_not_found)?;
     let mut errors = FieldErrors::new();
     let Checked { name, ties } = check(&mut conn, application_id, &input, &mut errors).await?;
     if !errors.is_empty() {
@@ -170,28 +168,28 @@ pub async fn update(state: &AppState, application_id: &str, group_id: &str, inpu
         updated_at: now_ms(),
         ..current
     };
-    let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(db_error)?;
+    let mut tx = super::db::begin_write_on(&mut conn).await?;
     // Written first so the cycle check runs under the write lock: two moves racing each
     // other cannot both pass it.
-    if !repo::groups::update(&mut tx, application_id, &group).await.map_err(db_error)? {
+    if !repo::groups::update(&mut tx, application_id, &group).await? {
         return Err(group_not_found());
     }
     if let Some(parent) = &group.parent_id {
-        if repo::groups::would_cycle(&mut tx, group_id, parent).await.map_err(db_error)? {
+        if repo::groups::would_cycle(&mut tx, group_id, parent).await? {
             return Err(AppError::field("parentId", CYCLE));
         }
     }
-    write_ties(&mut tx, group_id, &input, ties).await.map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
+    write_ties(&mut tx, group_id, &input, ties).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Deletes a group; its subgroups move up to its parent and its memberships go.
 pub async fn delete(state: &AppState, application_id: &str, group_id: &str) -> Result<(), AppError> {
-    let mut tx = state.pool.begin().await.map_err(db_error)?;
-    if !repo::groups::delete(&mut tx, application_id, group_id, now_ms()).await.map_err(db_error)? {
+    let mut tx = super::db::begin_write(&state.pool).await?;
+    if !repo::groups::delete(&mut tx, application_id, group_id, now_ms()).await? {
         return Err(group_not_found());
     }
-    tx.commit().await.map_err(db_error)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -6,16 +6,18 @@
 //! the server keeps no state other instances need). Written here rather than with governor,
 //! whose state stores are in-process memory. The rule is governor's GCRA all the same: each
 //! key keeps one "theoretical arrival time"; every failure pushes it one interval later; the
-//! key is locked while that time lies more than a burst ahead. Only failures are written
-//! (at most as many per second as argon2 can verify); a locked attempt is refused before
-//! any password is checked and writes nothing.
+//! key is locked while that time lies more than a burst ahead.
+//!
+//! An attempt reserves its failure before the password is checked, in one write transaction
+//! that also checks the lock, so concurrent attempts (from one instance or several) cannot all
+//! pass a check that none of them has recorded yet. A success gives the reservation back:
+//! successes never count. A locked attempt is refused before any password is checked.
 
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 use std::time::Duration;
 
 use super::clock::now_ms;
-use super::context::db_error;
 use super::repo;
 use crate::error::AppError;
 
@@ -91,40 +93,67 @@ impl SignInLimiter {
         }
     }
 
-    /// `RateLimited` when this account, or this account from this address, is locked: the
-    /// attempt must be refused before any password is checked.
-    pub async fn check(&self, account: &Account, ip: IpAddr) -> Result<(), AppError> {
-        match self.wait_at(account, ip, now_ms()).await.map_err(db_error)? {
-            Some(wait) => Err(AppError::RateLimited(retry_after_secs(wait))),
-            None => Ok(()),
+    /// Counts this attempt as a failure in advance, or answers `RateLimited` when the account,
+    /// or the account from this address, is locked. Call before checking the password; give the
+    /// reservation back with `release` when the attempt did not fail on the password.
+    pub async fn reserve(&self, account: &Account, ip: IpAddr) -> Result<Reservation, AppError> {
+        self.reserve_at(account, ip, now_ms()).await?.map_err(AppError::RateLimited)
+    }
+
+    /// Takes back a reservation: the attempt succeeded, or failed for another reason than the
+    /// password (a busy server, a database error).
+    pub async fn release(&self, reservation: Reservation) -> Result<(), AppError> {
+        self.release_at(&reservation).await.map_err(AppError::from)
+    }
+
+    async fn reserve_at(
+        &self,
+        account: &Account,
+        ip: IpAddr,
+        now: i64,
+    ) -> Result<Result<Reservation, u64>, sqlx::Error> {
+        let reservation = Reservation { keys: [(account.pair_key(ip), self.pair), (account.key(), self.account)] };
+        let mut tx = super::db::begin_write(&self.pool).await?;
+        let mut taken = true;
+        for (key, rule) in &reservation.keys {
+            // Both keys in one transaction: the first write takes the database's write lock, so
+            // the check and the count are one step for every instance.
+            taken &= repo::sign_in_failures::take(&mut tx, key, now, rule.interval, rule.tolerance()).await?;
         }
-    }
-
-    /// Records a failed attempt.
-    pub async fn failed(&self, account: &Account, ip: IpAddr) -> Result<(), AppError> {
-        self.failed_at(account, ip, now_ms()).await.map_err(db_error)
-    }
-
-    async fn wait_at(&self, account: &Account, ip: IpAddr, now: i64) -> Result<Option<Duration>, sqlx::Error> {
-        let (pair_key, account_key) = (account.pair_key(ip), account.key());
+        if taken {
+            // So a spray of random emails cannot grow the table for ever.
+            repo::sign_in_failures::forget_rested(&mut tx, now).await?;
+            tx.commit().await?;
+            return Ok(Ok(reservation));
+        }
+        tx.rollback().await?;
         let mut conn = self.pool.acquire().await?;
-        let times = repo::sign_in_failures::arrival_times(&mut conn, [&pair_key, &account_key]).await?;
+        let keys = reservation.keys.each_ref().map(|(key, _)| key.as_str());
+        let times = repo::sign_in_failures::arrival_times(&mut conn, keys).await?;
         let wait = times
             .iter()
-            .map(|(key, tat)| if *key == pair_key { self.pair.wait(*tat, now) } else { self.account.wait(*tat, now) })
+            .filter_map(|(key, tat)| {
+                reservation.keys.iter().find(|(k, _)| k == key).map(|(_, rule)| rule.wait(*tat, now))
+            })
             .max()
             .unwrap_or(0);
-        Ok((wait > 0).then(|| Duration::from_millis(wait as u64)))
+        Ok(Err(retry_after_secs(Duration::from_millis(wait.max(1) as u64))))
     }
 
-    async fn failed_at(&self, account: &Account, ip: IpAddr, now: i64) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        repo::sign_in_failures::record(&mut tx, &account.pair_key(ip), now, self.pair.interval).await?;
-        repo::sign_in_failures::record(&mut tx, &account.key(), now, self.account.interval).await?;
-        // So a spray of random emails cannot grow the table for ever.
-        repo::sign_in_failures::forget_rested(&mut tx, now).await?;
+    async fn release_at(&self, reservation: &Reservation) -> Result<(), sqlx::Error> {
+        let mut tx = super::db::begin_write(&self.pool).await?;
+        for (key, rule) in &reservation.keys {
+            repo::sign_in_failures::give_back(&mut tx, key, rule.interval).await?;
+        }
         tx.commit().await
     }
+}
+
+/// A failure counted before the password was checked (see `SignInLimiter::reserve`).
+#[derive(Debug)]
+#[must_use = "a reservation is a counted failure unless it is released"]
+pub struct Reservation {
+    keys: [(String, Rule); 2],
 }
 
 /// Whole seconds to send in `Retry-After`, never 0.
@@ -147,23 +176,40 @@ mod tests {
         (SignInLimiter::new(pool, limits), dir)
     }
 
+    /// Reserves an attempt at `now`: Ok when allowed (and counted), the wait in seconds if locked.
+    async fn attempt(limiter: &SignInLimiter, a: &Account, ip: IpAddr, now: i64) -> Result<Reservation, u64> {
+        limiter.reserve_at(a, ip, now).await.unwrap()
+    }
+
     #[tokio::test]
     async fn ten_failures_lock_the_pair_for_a_minute_but_not_other_addresses() {
         let (limiter, _dir) = limiter(Limits::default()).await;
         let (a, here, there) = (account("a@x.io"), IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
         let t = 1_000_000;
         for i in 0..10 {
-            assert_eq!(limiter.wait_at(&a, here, t + i).await.unwrap(), None, "attempt {i}");
-            limiter.failed_at(&a, here, t + i).await.unwrap();
+            assert!(attempt(&limiter, &a, here, t + i).await.is_ok(), "attempt {i}");
         }
-        let wait = limiter.wait_at(&a, here, t + 10).await.unwrap().unwrap();
-        assert!(wait > Duration::from_secs(59) && wait <= Duration::from_secs(60), "{wait:?}");
-        assert_eq!(limiter.wait_at(&a, there, t + 10).await.unwrap(), None);
-        assert_eq!(limiter.wait_at(&account("b@x.io"), here, t + 10).await.unwrap(), None);
+        let wait = attempt(&limiter, &a, here, t + 10).await.unwrap_err();
+        assert!((59..=60).contains(&wait), "{wait}");
+        limiter.release_at(&attempt(&limiter, &a, there, t + 10).await.unwrap()).await.unwrap();
+        limiter.release_at(&attempt(&limiter, &account("b@x.io"), here, t + 10).await.unwrap()).await.unwrap();
         // A minute later, one more try; failing it locks the pair again.
-        assert_eq!(limiter.wait_at(&a, here, t + 60_010).await.unwrap(), None);
-        limiter.failed_at(&a, here, t + 60_010).await.unwrap();
-        assert!(limiter.wait_at(&a, here, t + 60_011).await.unwrap().is_some());
+        assert!(attempt(&limiter, &a, here, t + 60_010).await.is_ok());
+        assert!(attempt(&limiter, &a, here, t + 60_011).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn successes_give_their_reservation_back() {
+        let (limiter, _dir) = limiter(Limits::default()).await;
+        let (a, here) = (account("a@x.io"), IpAddr::from([10, 0, 0, 1]));
+        for i in 0..30 {
+            let reservation = attempt(&limiter, &a, here, 1_000 + i).await.expect("never locked by successes");
+            limiter.release_at(&reservation).await.unwrap();
+        }
+        for i in 0..10 {
+            assert!(attempt(&limiter, &a, here, 2_000 + i).await.is_ok(), "failure {i} still allowed");
+        }
+        assert!(attempt(&limiter, &a, here, 2_010).await.is_err());
     }
 
     #[tokio::test]
@@ -171,20 +217,35 @@ mod tests {
         let (limiter, _dir) = limiter(Limits { account_per_hour: 5, ..Limits::default() }).await;
         let a = account("a@x.io");
         for i in 0..5u8 {
-            assert_eq!(limiter.wait_at(&a, IpAddr::from([10, 0, 1, i]), 1_000).await.unwrap(), None, "attempt {i}");
-            limiter.failed_at(&a, IpAddr::from([10, 0, 1, i]), 1_000).await.unwrap();
+            assert!(attempt(&limiter, &a, IpAddr::from([10, 0, 1, i]), 1_000).await.is_ok(), "attempt {i}");
         }
-        assert!(limiter.wait_at(&a, IpAddr::from([10, 0, 2, 1]), 1_000).await.unwrap().is_some());
-        assert_eq!(limiter.wait_at(&account("b@x.io"), IpAddr::from([10, 0, 2, 1]), 1_000).await.unwrap(), None);
+        assert!(attempt(&limiter, &a, IpAddr::from([10, 0, 2, 1]), 1_000).await.is_err());
+        assert!(attempt(&limiter, &account("b@x.io"), IpAddr::from([10, 0, 2, 1]), 1_000).await.is_ok());
         // 5 an hour: one failure's worth comes back every 12 minutes.
-        assert_eq!(limiter.wait_at(&a, IpAddr::from([10, 0, 2, 1]), 1_000 + 720_000).await.unwrap(), None);
+        assert!(attempt(&limiter, &a, IpAddr::from([10, 0, 2, 1]), 1_000 + 720_000).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_refused_attempt_counts_nothing() {
+        let (limiter, _dir) = limiter(Limits { account_per_hour: 5, ..Limits::default() }).await;
+        let a = account("a@x.io");
+        for i in 0..5u8 {
+            assert!(attempt(&limiter, &a, IpAddr::from([10, 0, 1, i]), 1_000).await.is_ok());
+        }
+        // Refused on the account key: the pair key of this new address must not move either.
+        assert!(attempt(&limiter, &a, IpAddr::from([10, 0, 3, 1]), 1_000).await.is_err());
+        let keys: Vec<String> = sqlx::query_scalar("SELECT key FROM sign_in_failures WHERE key LIKE '%10.0.3.1'")
+            .fetch_all(&limiter.pool)
+            .await
+            .unwrap();
+        assert!(keys.is_empty(), "{keys:?}");
     }
 
     #[tokio::test]
     async fn rested_keys_are_forgotten() {
         let (limiter, _dir) = limiter(Limits::default()).await;
-        limiter.failed_at(&account("a@x.io"), IpAddr::from([10, 0, 0, 1]), 0).await.unwrap();
-        limiter.failed_at(&account("b@x.io"), IpAddr::from([10, 0, 0, 1]), 10_000_000).await.unwrap();
+        let _ = attempt(&limiter, &account("a@x.io"), IpAddr::from([10, 0, 0, 1]), 0).await.unwrap();
+        let _ = attempt(&limiter, &account("b@x.io"), IpAddr::from([10, 0, 0, 1]), 10_000_000).await.unwrap();
         let keys: Vec<String> =
             sqlx::query_scalar("SELECT key FROM sign_in_failures ORDER BY key").fetch_all(&limiter.pool).await.unwrap();
         assert_eq!(keys, ["account app b@x.io", "pair app b@x.io 10.0.0.1"]);

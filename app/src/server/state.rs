@@ -17,21 +17,14 @@ pub struct AppState {
     pub sign_in_limits: SignInLimiter,
     /// How long an experience user's token is valid after it is issued.
     pub token_ttl_ms: i64,
-    /// Whether `X-Forwarded-For` names the client (only true behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
+    /// How many proxies in front of the server append to `X-Forwarded-For` (see `client_ip::of`).
+    pub proxy_hops: usize,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, hasher: PasswordHasher) -> Self {
         // The limits live in the database, so every instance sharing it shares them.
         let sign_in_limits = SignInLimiter::new(pool.clone(), Limits::default());
-        Self {
-            leptos_options,
-            pool,
-            hasher,
-            sign_in_limits,
-            token_ttl_ms: DEFAULT_TOKEN_TTL_MS,
-            trust_forwarded_for: false,
-        }
+        Self { leptos_options, pool, hasher, sign_in_limits, token_ttl_ms: DEFAULT_TOKEN_TTL_MS, proxy_hops: 0 }
     }
 }

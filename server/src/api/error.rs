@@ -17,7 +17,7 @@ impl From<AppError> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        Self(app::server::context::db_error(error))
+        Self(error.into())
     }
 }
 

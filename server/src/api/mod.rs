@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod error;
+pub mod extract;
 pub mod resources;
 
 pub use body::JsonBody;

@@ -2,7 +2,7 @@
 
 use app::experience::users::UserDetail;
 use app::server::clock::rfc3339;
-use app::server::repo::{self, devices::Grant, users::Membership};
+use app::server::repo::{self, devices::Grant, memberships::Membership};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -66,8 +66,8 @@ pub async fn experience_user(
     let Some(user) = repo::users::get(conn, application_id, user_id).await? else {
         return Ok(None);
     };
-    let tags = repo::users::tags_of(conn, user_id).await?;
-    let groups = repo::users::groups_of(conn, user_id).await?;
+    let tags = repo::user_tags::tags_of(conn, user_id).await?;
+    let groups = repo::memberships::groups_of(conn, user_id).await?;
     Ok(Some(ExperienceUser::new(application_id, user, tags, groups)))
 }
 

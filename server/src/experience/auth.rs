@@ -1,8 +1,8 @@
-use app::domain::Email;
+use crate::api::extract::Path;
 use app::error::AppError;
-use app::server::sign_in_limits::Account;
+use app::server::sign_in_service::{self, Realm};
 use app::server::{client_ip, clock::now_ms, ids, repo, sessions, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -37,32 +37,13 @@ pub async fn sign_in(
     if !ids::is_id(&application_id) {
         return Err(not_found());
     }
-    let email = Email::parse(&credentials.email).map_err(|e| AppError::field("email", e))?;
-    if credentials.password.is_empty() {
-        return Err(AppError::field("password", "Enter your password").into());
-    }
-    let account = Account { scope: application_id.clone(), email_normalized: email.normalized() };
-    let ip = client_ip::of(&parts.extensions, &parts.headers, state.trust_forwarded_for);
-    state.sign_in_limits.check(&account, ip).await?;
-
-    let mut conn = state.pool.acquire().await?;
-    repo::applications::get(&mut conn, &application_id).await?.ok_or_else(not_found)?;
-    let found = repo::users::find_for_sign_in(&mut conn, &application_id, &email.normalized()).await?;
-    let (user_id, hash) = match found {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
-    };
-    // The connection goes back to the pool while argon2 runs.
-    drop(conn);
-    let matches = state.hasher.verify(credentials.password, hash).await?;
-    let Some(user_id) = user_id.filter(|_| matches) else {
-        state.sign_in_limits.failed(&account, ip).await?;
-        return Err(AppError::BadCredentials.into());
-    };
+    let ip = client_ip::of(&parts.extensions, &parts.headers, state.proxy_hops);
+    let realm = Realm::Application(&application_id);
+    let user_id = sign_in_service::verify(&state, realm, &credentials.email, credentials.password, ip).await?;
 
     let (token, token_hash) = sessions::new_token();
     let now = now_ms();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = app::server::db::begin_write(&state.pool).await?;
     repo::experience_tokens::delete_expired(&mut tx, now).await?;
     repo::experience_tokens::insert(&mut tx, &token_hash, &user_id, &application_id, now, now + state.token_ttl_ms)
         .await?;

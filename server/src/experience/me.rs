@@ -1,6 +1,7 @@
+use crate::api::extract::Path;
 use app::error::AppError;
 use app::server::{repo, AppState};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::Json;
 use serde::Serialize;

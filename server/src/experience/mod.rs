@@ -9,9 +9,11 @@ use app::server::AppState;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::api::extract::method_not_allowed;
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/experience/{application_id}/auth", post(auth::sign_in))
-        .route("/api/experience/{application_id}/me", get(me::profile))
-        .route("/api/experience/{application_id}/me/devices", get(me::devices))
+        .route("/api/experience/{application_id}/auth", post(auth::sign_in).fallback(method_not_allowed))
+        .route("/api/experience/{application_id}/me", get(me::profile).fallback(method_not_allowed))
+        .route("/api/experience/{application_id}/me/devices", get(me::devices).fallback(method_not_allowed))
 }

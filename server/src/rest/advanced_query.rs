@@ -1,8 +1,8 @@
-//! Losant's advanced query (`advancedQuery.json`) for experience users, parsed into the
-//! repository's `Filter`. Anything it does not know is refused, never ignored.
+//! Losant's advanced query (`advancedQuery.json`) for experience users, parsed into the one
+//! user filter model. Anything it does not know is refused, never ignored.
 
+use app::domain::user_filter::{Field, Op, Scalar, UserFilter as Filter};
 use app::server::clock::parse_rfc3339;
-use app::server::repo::user_search::{Field, Filter, Op, Scalar};
 use serde_json::Value;
 
 const MAX_DEPTH: usize = 8;

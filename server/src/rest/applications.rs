@@ -1,11 +1,12 @@
 //! `/applications/{applicationId}`: the parts this server keeps (name, `expUserTokenCutoff`,
 //! the experience-user count).
 
-use app::domain::ApplicationName;
+use crate::api::extract::Path;
 use app::error::AppError;
-use app::server::clock::{now_ms, parse_rfc3339, rfc3339};
-use app::server::{context::db_error, repo, AppState};
-use axum::extract::{Path, State};
+use app::server::applications_service::{self, ApplicationChanges};
+use app::server::clock::{parse_rfc3339, rfc3339};
+use app::server::{repo, AppState};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -70,8 +71,7 @@ pub async fn patch(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ApplicationPatch, MAX_REST_BODY>,
 ) -> Result<Json<Application>, ApiError> {
-    let name = body.name.as_deref().map(ApplicationName::parse).transpose().map_err(|e| AppError::field("name", e))?;
-    let cutoff = body
+    let token_cutoff = body
         .exp_user_token_cutoff
         .as_deref()
         .map(|t| {
@@ -79,13 +79,11 @@ pub async fn patch(
                 .ok_or_else(|| AppError::field("expUserTokenCutoff", "expUserTokenCutoff must be an RFC 3339 date"))
         })
         .transpose()?;
-    let mut tx = state.pool.begin().await?;
-    if let Some(name) = name {
-        repo::applications::rename(&mut tx, &id, name.as_str(), now_ms()).await.map_err(db_error)?;
-    }
-    if let Some(cutoff) = cutoff {
-        repo::applications::set_token_cutoff(&mut tx, &id, cutoff).await.map_err(db_error)?;
-    }
-    tx.commit().await?;
+    applications_service::update(
+        &state.pool,
+        &id,
+        ApplicationChanges { name: body.name, user_limit: None, token_cutoff },
+    )
+    .await?;
     Ok(Json(load(&state, &id).await?))
 }

@@ -1,12 +1,13 @@
 //! `/applications/{applicationId}/experience/groups[/{experienceGroupId}]`
 
+use crate::api::extract::{Path, Query};
+use app::domain::user_filter::Glob;
 use app::error::AppError;
-use app::experience::users::glob_to_like;
 use app::server::clock::rfc3339;
 use app::server::groups_service::{self, group_not_found, GroupInput};
 use app::server::repo::{self, groups::Group};
 use app::server::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -137,7 +138,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Collection<ExperienceGroup>>, ApiError> {
     let params = list_params::parse(&q, SORT_FIELDS, "name", &["name"])?;
-    let like = params.filter.as_deref().map(|f| glob_to_like(f, false));
+    let like = params.filter.as_deref().map(|f| Glob::new(f, false).to_like());
     let query = repo::groups::GroupList {
         sort_column: match params.sort_field.as_str() {
             "id" => "id",

@@ -16,24 +16,25 @@ use axum::routing::{any, get};
 use axum::Router;
 use serde::Serialize;
 
+use crate::api::extract::method_not_allowed;
 use crate::api::ApiError;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let app = "/api/v1/applications/{application_id}";
     Router::new()
-        .route(app, get(applications::get).patch(applications::patch))
-        .route(&format!("{app}/experience/users"), get(users::list).post(users::create))
+        .route(app, get(applications::get).patch(applications::patch).fallback(method_not_allowed))
+        .route(&format!("{app}/experience/users"), get(users::list).post(users::create).fallback(method_not_allowed))
         .route(
             &format!("{app}/experience/users/{{user_id}}"),
-            get(users::get).patch(users::patch).delete(users::delete),
+            get(users::get).patch(users::patch).delete(users::delete).fallback(method_not_allowed),
         )
-        .route(&format!("{app}/experience/groups"), get(groups::list).post(groups::create))
+        .route(&format!("{app}/experience/groups"), get(groups::list).post(groups::create).fallback(method_not_allowed))
         .route(
             &format!("{app}/experience/groups/{{group_id}}"),
-            get(groups::get).patch(groups::patch).delete(groups::delete),
+            get(groups::get).patch(groups::patch).delete(groups::delete).fallback(method_not_allowed),
         )
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_token))
-        .route("/api/v1/openapi.json", get(openapi::serve))
+        .route("/api/v1/openapi.json", get(openapi::serve).fallback(method_not_allowed))
         .route("/api/v1/{*rest}", any(unknown_route))
 }
 

@@ -1,12 +1,13 @@
 //! `/applications/{applicationId}/experience/users[/{experienceUserId}]`
 
+use crate::api::extract::{Path, Query};
+use app::domain::user_filter::{Glob, GroupReach, OrderBy, TextField, UserFilter};
 use app::error::AppError;
-use app::experience::users::{glob_to_like, SortField, EMAIL_TAKEN};
 use app::server::clock::parse_rfc3339;
-use app::server::repo::user_search::{self, Field, Filter, Search};
+use app::server::repo::user_list::Order;
 use app::server::users_service::{self, user_not_found, UserInput};
-use app::server::{ids, repo, AppState};
-use axum::extract::{Path, Query, State};
+use app::server::{ids, repo, user_lists, AppState};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -54,17 +55,6 @@ impl UserBody {
     }
 }
 
-/// A taken email is a field error on the pages (shown under the field) and a conflict (409)
-/// for API clients, with the same message.
-fn taken_is_conflict(error: AppError) -> AppError {
-    match &error {
-        AppError::Invalid(fields) if fields.len() == 1 && fields.get("email").is_some_and(|m| m == EMAIL_TAKEN) => {
-            AppError::Conflict(EMAIL_TAKEN.to_owned())
-        }
-        _ => error,
-    }
-}
-
 async fn answer(state: &AppState, application_id: &str, user_id: &str) -> Result<ExperienceUser, ApiError> {
     let mut conn = state.pool.acquire().await?;
     Ok(experience_user(&mut conn, application_id, user_id).await?.ok_or_else(user_not_found)?)
@@ -79,21 +69,25 @@ pub async fn list(
     let mut parts = Vec::new();
     if let Some(filter) = &params.filter {
         let field = match params.filter_field.as_deref() {
-            Some("firstName") => Field::FirstName,
-            Some("lastName") => Field::LastName,
-            _ => Field::Email,
+            Some("firstName") => TextField::FirstName,
+            Some("lastName") => TextField::LastName,
+            _ => TextField::Email,
         };
-        parts.push(Filter::Like { field, pattern: glob_to_like(filter, false) });
+        parts.push(UserFilter::Glob { fields: vec![field], glob: Glob::new(filter, false) });
     }
     let group = q.get("experienceGroupId").filter(|g| !g.is_empty()).cloned();
     match group.as_deref() {
         None => {}
-        Some("any") => parts.push(Filter::Grouped(true)),
-        Some("none") => parts.push(Filter::Grouped(false)),
-        Some(id) if ids::is_id(id) => parts.push(Filter::InGroup {
-            id: id.to_owned(),
-            with_ancestors: list_params::flag(&q, "includeAncestorGroups"),
-        }),
+        Some("any") => parts.push(UserFilter::Grouped(true)),
+        Some("none") => parts.push(UserFilter::Grouped(false)),
+        Some(id) if ids::is_id(id) => {
+            let reach = if list_params::flag(&q, "includeAncestorGroups") {
+                GroupReach::WithAncestors
+            } else {
+                GroupReach::Only
+            };
+            parts.push(UserFilter::InGroup { id: id.to_owned(), reach });
+        }
         Some(_) => {
             return Err(AppError::field("experienceGroupId", "experienceGroupId must be a group id, any or none").into())
         }
@@ -103,27 +97,22 @@ pub async fn list(
             .map_err(|e| AppError::field("query", format!("query is not valid JSON: {e}")))?;
         parts.push(advanced_query::parse(&json).map_err(|m| AppError::field("query", m))?);
     }
-    let filter = Filter::All(parts);
-    let sort = match params.sort_field.as_str() {
-        "firstName" => SortField::FirstName,
-        "lastName" => SortField::LastName,
-        "creationDate" => SortField::Created,
-        "lastLogin" => SortField::LastLogin,
-        "lastUpdated" => SortField::LastUpdated,
-        _ => SortField::Email,
+    let filter = UserFilter::all(parts);
+    let by = match params.sort_field.as_str() {
+        "firstName" => OrderBy::FirstName,
+        "lastName" => OrderBy::LastName,
+        "creationDate" => OrderBy::Created,
+        "lastLogin" => OrderBy::LastLogin,
+        "lastUpdated" => OrderBy::Updated,
+        "id" => OrderBy::Id,
+        _ => OrderBy::Email,
     };
-    let search = Search {
-        filter: &filter,
-        sort,
-        sort_by_id: params.sort_field == "id",
-        descending: params.descending,
-        limit: params.per_page,
-        offset: params.page.saturating_mul(params.per_page),
-    };
+    let order = Order { by, descending: params.descending };
     let mut conn = state.pool.acquire().await?;
-    let (users, total) = user_search::search(&mut conn, &application_id, &search).await?;
+    let (users, total) =
+        user_lists::numbered_page(&mut conn, &application_id, &filter, order, params.page, params.per_page).await?;
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
-    let (mut tags, mut groups) = repo::users::tags_and_groups_of(&mut conn, &ids).await?;
+    let (mut tags, mut groups) = repo::memberships::tags_and_groups_of(&mut conn, &ids).await?;
     let items = users
         .into_iter()
         .map(|user| {
@@ -146,7 +135,7 @@ pub async fn create(
     // Required on creation; the service reports them as missing like any other bad value.
     input.email.get_or_insert_with(String::new);
     input.password.get_or_insert_with(String::new);
-    let id = users_service::create(&state, &application_id, input).await.map_err(taken_is_conflict)?;
+    let id = users_service::create(&state, &application_id, input).await?;
     Ok((StatusCode::CREATED, Json(answer(&state, &application_id, &id).await?)))
 }
 
@@ -162,9 +151,7 @@ pub async fn patch(
     Path((application_id, user_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<UserBody, MAX_REST_BODY>,
 ) -> Result<Json<ExperienceUser>, ApiError> {
-    users_service::update(&state, &application_id, &user_id, None, body.into_input()?)
-        .await
-        .map_err(taken_is_conflict)?;
+    users_service::update(&state, &application_id, &user_id, None, body.into_input()?).await?;
     Ok(Json(answer(&state, &application_id, &user_id).await?))
 }
 
@@ -173,9 +160,6 @@ pub async fn delete(
     Path((application_id, user_id)): Path<(String, String)>,
 ) -> Result<Json<Success>, ApiError> {
     let mut conn = state.pool.acquire().await?;
-    if repo::users::delete(&mut conn, &application_id, &user_id).await? {
-        Ok(Json(SUCCESS))
-    } else {
-        Err(user_not_found().into())
-    }
+    users_service::delete(&mut conn, &application_id, &user_id).await?;
+    Ok(Json(SUCCESS))
 }

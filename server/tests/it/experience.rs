@@ -293,7 +293,7 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
 
 #[tokio::test]
 async fn ten_failures_lock_an_account_for_that_address_with_retry_after() {
-    let f = fixture_from(spawn_app_with(|state| state.trust_forwarded_for = true).await).await;
+    let f = fixture_from(spawn_app_with(|state| state.proxy_hops = 1).await).await;
     let here = [("x-forwarded-for", "198.51.100.7")];
     for attempt in 1..=10 {
         let answer = sign_in(&f.app, &f.app_id, "ann@example.com", "wrong-password", &here).await;
@@ -315,7 +315,7 @@ async fn ten_failures_lock_an_account_for_that_address_with_retry_after() {
 
 #[tokio::test]
 async fn an_account_takes_at_most_100_failures_an_hour_from_all_addresses() {
-    let f = fixture_from(spawn_app_with(|state| state.trust_forwarded_for = true).await).await;
+    let f = fixture_from(spawn_app_with(|state| state.proxy_hops = 1).await).await;
     for attempt in 0..100u32 {
         let ip = format!("10.0.{}.{}", attempt / 9, attempt % 9 + 1);
         let answer = sign_in(&f.app, &f.app_id, "ann@example.com", "wrong-password", &[("x-forwarded-for", &ip)]).await;
@@ -397,4 +397,45 @@ async fn the_admin_sign_in_is_limited_too() {
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
     assert!(locked.headers.contains_key("retry-after"));
     let _: Value = serde_json::from_str(&locked.body).unwrap();
+}
+
+#[tokio::test]
+async fn behind_a_proxy_a_client_cannot_pick_its_address_to_escape_the_lock() {
+    let f = fixture_from(spawn_app_with(|state| state.proxy_hops = 1).await).await;
+    // The proxy appends the address it saw (198.51.100.7); the client varies what it sends before it.
+    for attempt in 1..=10 {
+        let spoofed = format!("203.0.113.{attempt}, 198.51.100.7");
+        let answer =
+            sign_in(&f.app, &f.app_id, "ann@example.com", "wrong-password", &[("x-forwarded-for", &spoofed)]).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let spoofed = [("x-forwarded-for", "192.0.2.250, 198.51.100.7")];
+    let locked = sign_in(&f.app, &f.app_id, "ann@example.com", PASSWORD, &spoofed).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "{}", locked.body);
+}
+
+#[tokio::test]
+async fn concurrent_wrong_passwords_cannot_outrun_the_limit() {
+    let f = fixture_from(spawn_app_with(|state| state.proxy_hops = 1).await).await;
+    let app = std::sync::Arc::new(f.app);
+    let attempts: Vec<_> = (0..50)
+        .map(|_| {
+            let (app, app_id) = (app.clone(), f.app_id.clone());
+            tokio::spawn(async move {
+                let here = [("x-forwarded-for", "198.51.100.7")];
+                sign_in(&app, &app_id, "ann@example.com", "wrong-password", &here).await.status
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    let mut refused = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Only a password that was checked answers 401; the limit lets 10 through, the rest wait.
+    assert_eq!((checked, refused), (10, 40));
 }

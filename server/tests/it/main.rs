@@ -7,5 +7,6 @@ mod common;
 mod experience;
 mod groups_property;
 mod rest;
+mod server_fns;
 mod two_processes;
 mod users;

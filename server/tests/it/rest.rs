@@ -170,7 +170,9 @@ async fn the_openapi_document_matches_the_routes() {
     }
     // What is not documented is not served.
     let undocumented = s.api("DELETE", &format!("/applications/{}", s.app_id), None).await;
-    assert_eq!(undocumented.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_refused(&undocumented, StatusCode::METHOD_NOT_ALLOWED, "an undocumented method");
+    let bad_path = s.api("GET", &format!("/applications/{}/experience/users/%FF", s.app_id), None).await;
+    assert_refused(&bad_path, StatusCode::BAD_REQUEST, "a path that is not UTF-8");
     let unknown = s.api("GET", &format!("/applications/{}/devices", s.app_id), None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.json()["type"], "NotFound");
@@ -289,4 +291,162 @@ async fn a_token_records_its_last_use_at_most_once_a_minute() {
     let listed = s.app.call("api-tokens/list", &[("application_id", &other_app)], Some(&s.cookie)).await;
     assert_eq!(listed.json()[0]["id"], other_id.as_str());
     assert!(listed.json()[0]["last_used_at"].is_null());
+}
+
+/// A device of this application named `name`, tagged `zone=north`.
+async fn zoned_device(s: &Setup, app_id: &str, name: &str) -> String {
+    let created = s
+        .app
+        .call("devices/create", &[("application_id", app_id), ("name", name), ("description", "")], Some(&s.cookie))
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let id: String = serde_json::from_str(&created.body).unwrap();
+    let tagged = s
+        .app
+        .call(
+            "devices/update",
+            &[
+                ("application_id", app_id),
+                ("device_id", &id),
+                ("name", name),
+                ("description", ""),
+                ("tags_json", r#"[["zone","north"]]"#),
+                ("group_ids", ""),
+            ],
+            Some(&s.cookie),
+        )
+        .await;
+    assert_eq!(tagged.status, StatusCode::OK, "{}", tagged.body);
+    id
+}
+
+#[tokio::test]
+async fn a_groups_device_counts_leave_out_other_applications_devices() {
+    let s = setup().await;
+    let elsewhere = new_application(&s.app, &s.cookie, "Elsewhere").await;
+    zoned_device(&s, &elsewhere, "Their pump").await;
+    zoned_device(&s, &s.app_id, "Our valve").await;
+
+    let groups = format!("/applications/{}/experience/groups", s.app_id);
+    let parent = s.api("POST", &groups, Some(json!({ "name": "Site", "deviceTags": [{ "key": "zone" }] }))).await;
+    assert_eq!(parent.status, StatusCode::CREATED, "{}", parent.body);
+    assert_eq!(parent.json()["directDeviceCount"], 1, "{}", parent.body);
+    assert_eq!(parent.json()["totalDeviceCount"], 1, "{}", parent.body);
+
+    let parent_id = parent.json()["id"].as_str().unwrap().to_owned();
+    let child = s
+        .api(
+            "POST",
+            &groups,
+            Some(json!({ "name": "Shed", "parentId": parent_id, "deviceTags": [{ "key": "zone", "value": "north" }] })),
+        )
+        .await;
+    assert_eq!(child.status, StatusCode::CREATED, "{}", child.body);
+    assert_eq!(child.json()["directDeviceCount"], 1, "{}", child.body);
+    let parent = s.api("GET", &format!("{groups}/{parent_id}"), None).await;
+    assert_eq!(parent.json()["totalDeviceCount"], 1, "the same device through two groups counts once: {}", parent.body);
+}
+
+impl Setup {
+    /// Creates a user through the API and answers their id.
+    async fn user(&self, email: &str) -> String {
+        let users = format!("/applications/{}/experience/users", self.app_id);
+        let created = self.api("POST", &users, Some(json!({ "email": email, "password": "a-good-password" }))).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        created.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The emails the advanced query `query` selects, sorted.
+    async fn emails_matching(&self, query: Value) -> Vec<String> {
+        let query: String = url_encode(&query.to_string());
+        let path = format!("/applications/{}/experience/users?sortField=email&query={query}", self.app_id);
+        let answer = self.api("GET", &path, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        answer.json()["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn email_conditions_ignore_case_in_every_operator() {
+    let s = setup().await;
+    s.user("Alice@Example.com").await;
+    s.user("bob@example.com").await;
+    let alice = vec!["Alice@Example.com".to_owned()];
+    assert_eq!(s.emails_matching(json!({ "email": "ALICE@example.COM" })).await, alice);
+    assert_eq!(s.emails_matching(json!({ "email": { "$in": ["ALICE@example.COM", "nobody@x.io"] } })).await, alice);
+    assert_eq!(s.emails_matching(json!({ "email": { "$nin": ["BOB@Example.com"] } })).await, alice);
+    assert_eq!(s.emails_matching(json!({ "email": { "$startsWith": "ALI" } })).await, alice);
+}
+
+#[tokio::test]
+async fn never_signed_in_users_have_no_last_login_to_compare() {
+    let s = setup().await;
+    s.user("ann@example.com").await;
+    s.user("bob@example.com").await;
+    let signed_in = s
+        .app
+        .json(
+            "POST",
+            &format!("/api/experience/{}/auth", s.app_id),
+            Some(&json!({ "email": "ann@example.com", "password": "a-good-password" }).to_string()),
+            &[],
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{}", signed_in.body);
+
+    let (ann, bob) = (vec!["ann@example.com".to_owned()], vec!["bob@example.com".to_owned()]);
+    let (past, future) = ("2000-01-01T00:00:00.000Z", "2999-01-01T00:00:00.000Z");
+    for op in ["$lt", "$lte"] {
+        assert_eq!(s.emails_matching(json!({ "lastLogin": { op: future } })).await, ann, "{op}");
+    }
+    for op in ["$gt", "$gte", "$ne"] {
+        assert_eq!(s.emails_matching(json!({ "lastLogin": { op: past } })).await, ann, "{op}");
+    }
+    assert_eq!(s.emails_matching(json!({ "lastLogin": { "$nin": [past] } })).await, ann);
+    assert_eq!(s.emails_matching(json!({ "lastLogin": null })).await, bob);
+    assert_eq!(s.emails_matching(json!({ "lastLogin": { "$ne": null } })).await, ann);
+}
+
+#[tokio::test]
+async fn invalidating_through_the_api_leaves_the_users_version_alone() {
+    let s = setup().await;
+    let id = s.user("ann@example.com").await;
+    let opened = s.app.call("users/get", &[("application_id", &s.app_id), ("user_id", &id)], Some(&s.cookie)).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    let version = opened.json()["user"]["version"].as_i64().unwrap();
+
+    // While an administrator has the edit page open, an API client invalidates the tokens.
+    let path = format!("/applications/{}/experience/users/{id}", s.app_id);
+    let patched = s.api("PATCH", &path, Some(json!({ "tokenCutoff": "2030-01-02T03:04:05.678Z" }))).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+
+    // The administrator's save is not refused as a conflict, and the cutoff stays.
+    let saved = s
+        .app
+        .call(
+            "users/update",
+            &[
+                ("application_id", &s.app_id),
+                ("user_id", &id),
+                ("version", &version.to_string()),
+                ("email", "ann@example.com"),
+                ("first_name", "Ann"),
+                ("last_name", ""),
+            ],
+            Some(&s.cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let after = s.api("GET", &path, None).await.json();
+    assert_eq!(after["firstName"], "Ann");
+    assert_eq!(after["tokenCutoff"], "2030-01-02T03:04:05.678Z");
 }

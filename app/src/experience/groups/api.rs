@@ -32,7 +32,7 @@ pub async fn list_groups(application_id: String) -> Result<Vec<GroupNode>, AppEr
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::groups::nodes(&mut conn, &application_id).await.map_err(context::db_error)
+        repo::groups::nodes(&mut conn, &application_id).await.map_err(AppError::from)
     })
     .await
 }
@@ -42,10 +42,15 @@ pub async fn get_group(application_id: String, group_id: String) -> Result<Group
     use crate::server::{context, groups_service::group_not_found, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::groups::detail(&mut conn, &application_id, &group_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(group_not_found)
+        repo::groups::detail(
+            &mut conn,
+            &application_id,
+            &group_id,
+            super::GROUP_PAGE_MEMBERS,
+            super::GROUP_PAGE_DEVICES,
+        )
+        .await?
+        .ok_or_else(group_not_found)
     })
     .await
 }

@@ -12,11 +12,15 @@ pub struct GroupNode {
     pub device_count: i64,
 }
 
+/// How many members and devices a group's page lists.
+pub const GROUP_PAGE_MEMBERS: i64 = 200;
+pub const GROUP_PAGE_DEVICES: i64 = 500;
+
 /// A group with who and what it holds, for its page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupDetail {
     pub node: GroupNode,
-    /// (user id, email), at most the first 200 by email.
+    /// (user id, email), at most the first `GROUP_PAGE_MEMBERS` by email.
     pub members: Vec<(String, String)>,
     /// (device id, name) of the devices tied to it by id or by tag.
     pub devices: Vec<(String, String)>,

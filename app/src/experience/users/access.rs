@@ -21,18 +21,12 @@ pub async fn get_user_access(application_id: String, user_id: String) -> Result<
     use crate::server::{context, repo, users_service::user_not_found};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let db = context::db_error;
-        repo::users::get(&mut conn, &application_id, &user_id).await.map_err(db)?.ok_or_else(user_not_found)?;
-        let direct: Vec<(String, String)> = repo::users::groups_of(&mut conn, &user_id)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .map(|g| (g.id, g.name))
-            .collect();
-        let inherited = repo::users::inherited_groups(&mut conn, &user_id).await.map_err(db)?;
+        repo::users::get(&mut conn, &application_id, &user_id).await?.ok_or_else(user_not_found)?;
+        let direct: Vec<(String, String)> =
+            repo::memberships::groups_of(&mut conn, &user_id).await?.into_iter().map(|g| (g.id, g.name)).collect();
+        let inherited = repo::memberships::inherited_groups(&mut conn, &user_id).await?;
         let devices = repo::devices::effective_for_user(&mut conn, &user_id)
-            .await
-            .map_err(db)?
+            .await?
             .into_iter()
             .map(|g| (g.device_id, g.device_name, g.group_name))
             .collect();

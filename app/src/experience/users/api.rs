@@ -26,19 +26,10 @@ mod ssr {
 /// One page of a list view, with every view's count.
 #[server(endpoint = "users/list", input = Json)]
 pub async fn list_users(application_id: String, query: ListQuery) -> Result<UserPage, AppError> {
-    use crate::server::{context, repo};
+    use crate::server::{context, user_lists};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let counts =
-            repo::users::counts(&mut conn, &application_id).await.map_err(context::db_error)?.unwrap_or_default();
-        let (rows, prev, next) =
-            repo::users::list(&mut conn, &application_id, &query).await.map_err(context::db_error)?;
-        let matching = repo::users::count_matching(&mut conn, &application_id, &query, &counts)
-            .await
-            .map_err(context::db_error)?;
-        let tokens_invalidated_at =
-            repo::applications::token_cutoff(&mut conn, &application_id).await.map_err(context::db_error)?.flatten();
-        Ok(UserPage { rows, counts, matching, prev, next, tokens_invalidated_at })
+        user_lists::admin_page(&mut conn, &application_id, &query).await
     })
     .await
 }
@@ -48,17 +39,9 @@ pub async fn get_user(application_id: String, user_id: String) -> Result<UserFor
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let user = repo::users::get(&mut conn, &application_id, &user_id)
-            .await
-            .map_err(context::db_error)?
-            .ok_or_else(ssr::user_not_found)?;
-        let tags = repo::users::tags_of(&mut conn, &user_id).await.map_err(context::db_error)?;
-        let group_ids = repo::users::groups_of(&mut conn, &user_id)
-            .await
-            .map_err(context::db_error)?
-            .into_iter()
-            .map(|g| g.id)
-            .collect();
+        let user = repo::users::get(&mut conn, &application_id, &user_id).await?.ok_or_else(ssr::user_not_found)?;
+        let tags = repo::user_tags::tags_of(&mut conn, &user_id).await?;
+        let group_ids = repo::memberships::groups_of(&mut conn, &user_id).await?.into_iter().map(|g| g.id).collect();
         Ok(UserForm { user, tags, group_ids })
     })
     .await
@@ -73,7 +56,7 @@ pub async fn suggest_tag_keys(application_id: String, prefix: String) -> Result<
         if prefix.len() > 255 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
             return Ok(Vec::new());
         }
-        repo::users::suggest_tag_keys(&mut conn, &application_id, &prefix).await.map_err(context::db_error)
+        repo::user_tags::suggest_tag_keys(&mut conn, &application_id, &prefix).await.map_err(AppError::from)
     })
     .await
 }
@@ -92,7 +75,7 @@ pub async fn email_taken(
         let Ok(email) = Email::parse(&email) else { return Ok(false) };
         repo::users::email_taken(&mut conn, &application_id, &email.normalized(), except_user_id.as_deref())
             .await
-            .map_err(context::db_error)
+            .map_err(AppError::from)
     })
     .await
 }
@@ -168,15 +151,10 @@ pub async fn update_user(
 /// Deletes a user with their memberships and tags; the email becomes free again.
 #[server(endpoint = "users/delete")]
 pub async fn delete_user(application_id: String, user_id: String) -> Result<(), AppError> {
-    use crate::server::{context, repo};
+    use crate::server::{context, users_service};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let deleted = repo::users::delete(&mut conn, &application_id, &user_id).await.map_err(context::db_error)?;
-        if deleted {
-            Ok(())
-        } else {
-            Err(ssr::user_not_found())
-        }
+        users_service::delete(&mut conn, &application_id, &user_id).await
     })
     .await
 }
@@ -185,18 +163,12 @@ pub async fn delete_user(application_id: String, user_id: String) -> Result<(), 
 /// the instant from which tokens count again.
 #[server(endpoint = "users/invalidate-tokens")]
 pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> Result<i64, AppError> {
-    use crate::server::{clock::now_ms, context, repo};
+    use crate::server::{clock::now_ms, context, users_service};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
         let now = now_ms();
-        let done = repo::users::set_token_cutoff(&mut conn, &application_id, &user_id, now)
-            .await
-            .map_err(context::db_error)?;
-        if done {
-            Ok(now)
-        } else {
-            Err(ssr::user_not_found())
-        }
+        users_service::invalidate_tokens(&mut conn, &application_id, &user_id, now).await?;
+        Ok(now)
     })
     .await
 }
@@ -204,11 +176,13 @@ pub async fn invalidate_user_tokens(application_id: String, user_id: String) -> 
 /// Rejects every token of every user of the application issued until now.
 #[server(endpoint = "users/invalidate-all-tokens")]
 pub async fn invalidate_all_tokens(application_id: String) -> Result<i64, AppError> {
-    use crate::server::{clock::now_ms, context, repo};
+    use crate::server::applications_service::{self, ApplicationChanges};
+    use crate::server::{clock::now_ms, context};
     context::respond(async move {
-        let mut conn = context::open_application(&application_id).await?;
+        context::require_admin()?;
         let now = now_ms();
-        repo::applications::set_token_cutoff(&mut conn, &application_id, now).await.map_err(context::db_error)?;
+        let changes = ApplicationChanges { token_cutoff: Some(now), ..Default::default() };
+        applications_service::update(&context::state()?.pool, &application_id, changes).await?;
         Ok(now)
     })
     .await

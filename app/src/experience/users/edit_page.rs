@@ -14,7 +14,6 @@ use crate::components::field::FormError;
 use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
 use crate::components::tag_editor::{TagEditor, TagRows};
-use crate::error::AppError;
 use std::collections::BTreeSet;
 
 /// Edit one user; the password changes only with "Change password?" checked.
@@ -134,7 +133,7 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
                     "Invalidate this user's tokens (sign them out everywhere)"
                 </label>
             </Show>
-            <FormError error=Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+            <FormError error=Signal::derive(move || server_error.get().filter(|e| !e.is_about_fields()))/>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || update.pending().get()>
                     {move || if update.pending().get() { "Saving…" } else { "Save" }}

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::email_taken;
-use super::form::field_message;
 use crate::components::field::FieldError;
+use crate::domain::field_message;
 use crate::error::AppError;
 
-pub const EMAIL_TAKEN: &str = "A user with this email already exists in this application";
+pub use crate::domain::EMAIL_TAKEN;
 
 /// Client-side error signals for the fields, readable by the submit check.
 #[derive(Clone, Copy)]

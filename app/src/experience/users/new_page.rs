@@ -10,7 +10,6 @@ use crate::components::field::FormError;
 use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
 use crate::components::tag_editor::{TagEditor, TagRows};
-use crate::error::AppError;
 use std::collections::BTreeSet;
 
 /// "Add Experience User".
@@ -54,7 +53,7 @@ pub fn NewUserPage() -> impl IntoView {
                 <FieldError id="user-tags-error" message=Signal::derive(move || server_error.get().and_then(|e| e.field_message("tags")))/>
                 <GroupPicker app_id=app_id selected=groups name="group_ids"/>
                 <FieldError id="user-groups-error" message=Signal::derive(move || server_error.get().and_then(|e| e.field_message("groups")))/>
-                <FormError error=Signal::derive(move || server_error.get().filter(|e| !matches!(e, AppError::Invalid(_))))/>
+                <FormError error=Signal::derive(move || server_error.get().filter(|e| !e.is_about_fields()))/>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || create.pending().get()>
                         {move || if create.pending().get() { "Saving…" } else { "Save" }}

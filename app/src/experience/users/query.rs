@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::user_filter::{Glob, GroupReach, OrderBy, TextField, UserFilter};
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserView {
     #[default]
@@ -75,6 +77,17 @@ impl SortField {
 
     pub fn from_slug(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|f| f.slug() == s)
+    }
+
+    pub fn order_by(self) -> OrderBy {
+        match self {
+            Self::Email => OrderBy::Email,
+            Self::FirstName => OrderBy::FirstName,
+            Self::LastName => OrderBy::LastName,
+            Self::Created => OrderBy::Created,
+            Self::LastLogin => OrderBy::LastLogin,
+            Self::LastUpdated => OrderBy::Updated,
+        }
     }
 }
 
@@ -209,6 +222,33 @@ impl ListQuery {
         })
     }
 
+    /// The users this list shows, in the filter model every door shares.
+    pub fn user_filter(&self) -> UserFilter {
+        let mut parts = Vec::new();
+        match self.view {
+            UserView::All => {}
+            UserView::InAnyGroup => parts.push(UserFilter::Grouped(true)),
+            UserView::InNoGroup => parts.push(UserFilter::Grouped(false)),
+        }
+        if !self.group.is_empty() {
+            let reach = if self.subgroups { GroupReach::WithDescendants } else { GroupReach::Only };
+            parts.push(UserFilter::InGroup { id: self.group.clone(), reach });
+        }
+        if let Some((key, value)) = self.tag_filter() {
+            parts.push(UserFilter::Tagged { key: key.to_owned(), value: value.map(str::to_owned) });
+        }
+        if !self.filter.trim().is_empty() {
+            let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
+            parts.push(UserFilter::Glob { fields, glob: Glob::new(&self.filter, true) });
+        }
+        UserFilter::all(parts)
+    }
+
+    /// True when only the view narrows the list, so its count is the view's.
+    pub fn is_whole_view(&self) -> bool {
+        self.filter.trim().is_empty() && self.group.is_empty() && self.tag_filter().is_none()
+    }
+
     /// The same list, back on its first page: any change of view, filter or sort starts over.
     pub fn restart(&self) -> Self {
         Self { at: PageAt::First, ..self.clone() }
@@ -217,26 +257,6 @@ impl ListQuery {
 
 fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// Turns a `*` glob into a SQL `LIKE` pattern (escape character `\`). Without any `*` the
-/// text matches anywhere (`contains`), which is what a search box promises.
-pub fn glob_to_like(glob: &str, contains_when_plain: bool) -> String {
-    let mut like = String::with_capacity(glob.len() + 2);
-    for c in glob.trim().to_lowercase().chars() {
-        match c {
-            '*' => like.push('%'),
-            '%' | '_' | '\\' => {
-                like.push('\\');
-                like.push(c);
-            }
-            c => like.push(c),
-        }
-    }
-    if contains_when_plain && !glob.contains('*') {
-        like = format!("%{like}%");
-    }
-    like
 }
 
 #[cfg(test)]
@@ -265,11 +285,27 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        assert_eq!(glob_to_like("ann", true), "%ann%");
-        assert_eq!(glob_to_like("Ann*", true), "ann%");
-        assert_eq!(glob_to_like("*@example.com", false), "%@example.com");
-        assert_eq!(glob_to_like("100%_\\", false), "100\\%\\_\\\\");
+    fn the_list_lowers_to_one_filter() {
+        let query = ListQuery {
+            view: UserView::InNoGroup,
+            filter: "Ann".into(),
+            group: "g1".into(),
+            subgroups: true,
+            tag: "floor=2".into(),
+            ..Default::default()
+        };
+        let UserFilter::All(parts) = query.user_filter() else { panic!("several conditions") };
+        assert_eq!(parts[0], UserFilter::Grouped(false));
+        assert_eq!(parts[1], UserFilter::InGroup { id: "g1".into(), reach: GroupReach::WithDescendants });
+        assert_eq!(parts[2], UserFilter::Tagged { key: "floor".into(), value: Some("2".into()) });
+        assert_eq!(
+            parts[3].clone(),
+            UserFilter::Glob {
+                fields: vec![TextField::Email, TextField::FirstName, TextField::LastName],
+                glob: Glob::new("*ann*", false)
+            }
+        );
+        assert!(ListQuery::default().user_filter().is_everyone());
     }
 
     fn any_query() -> impl Strategy<Value = ListQuery> {

@@ -29,23 +29,16 @@ pub async fn insert(conn: &mut SqliteConnection, id: &str, name: &str, now: i64)
     Ok(())
 }
 
-/// Renames and sets the limit in one statement; false when no such application exists.
-pub async fn update(
+/// Sets or clears (`None`) the user limit; false when no such application exists.
+pub async fn set_user_limit(
     conn: &mut SqliteConnection,
     id: &str,
-    name: &str,
     user_limit: Option<u32>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE applications SET name = ?, user_limit = ?, updated_at = ? WHERE id = ?",
-        name,
-        user_limit,
-        now,
-        id
-    )
-    .execute(conn)
-    .await?;
+    let done = sqlx::query!("UPDATE applications SET user_limit = ?, updated_at = ? WHERE id = ?", user_limit, now, id)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -1,8 +1,8 @@
 //! Experience groups: a tree per application, with members, devices (by id and by tag) and tags.
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Group {
     pub id: String,
     pub name: String,
@@ -64,20 +64,7 @@ pub async fn list(
         .push_bind(query.limit)
         .push(" OFFSET ")
         .push_bind(query.offset);
-    let rows = page
-        .build()
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(|r| Group {
-            id: r.get("id"),
-            name: r.get("name"),
-            description: r.get("description"),
-            parent_id: r.get("parent_id"),
-            created_at: r.get("created_at"),
-            updated_at: r.get("updated_at"),
-        })
-        .collect();
+    let rows = page.build_query_as::<Group>().fetch_all(conn).await?;
     Ok((rows, total))
 }
 
@@ -209,6 +196,7 @@ pub async fn group_tags(conn: &mut SqliteConnection, group_id: &str) -> Result<V
 }
 
 /// Devices tied directly (by id or tag) and in all, counting ties of the group's descendants.
+/// A tag tie reaches only the devices of the group's own application.
 pub async fn device_counts(conn: &mut SqliteConnection, group_id: &str) -> Result<(i64, i64), sqlx::Error> {
     let row = sqlx::query!(
         r#"WITH RECURSIVE down(id) AS (
@@ -222,6 +210,8 @@ pub async fn device_counts(conn: &mut SqliteConnection, group_id: &str) -> Resul
                SELECT t.group_id, dt.device_id FROM experience_group_device_tags t
                JOIN down ON t.group_id = down.id
                JOIN device_tags dt ON dt.key = t.key AND (t.value IS NULL OR dt.value = t.value)
+               JOIN devices d ON d.id = dt.device_id
+                             AND d.application_id = (SELECT application_id FROM experience_groups WHERE id = ?1)
            )
            SELECT (SELECT COUNT(DISTINCT device_id) FROM tied WHERE group_id = ?1) AS "direct!: i64",
                   (SELECT COUNT(DISTINCT device_id) FROM tied) AS "total!: i64""#,
@@ -320,11 +310,13 @@ pub async fn nodes(
     .await
 }
 
-/// A group with its first 200 members (by email) and its devices.
+/// A group with its first `members` members (by email) and first `devices` devices (by name).
 pub async fn detail(
     conn: &mut SqliteConnection,
     application_id: &str,
     id: &str,
+    members: i64,
+    devices: i64,
 ) -> Result<Option<crate::experience::groups::GroupDetail>, sqlx::Error> {
     let node = sqlx::query_as!(
         crate::experience::groups::GroupNode,
@@ -338,26 +330,28 @@ pub async fn detail(
     .fetch_optional(&mut *conn)
     .await?;
     let Some(node) = node else { return Ok(None) };
-    let members = sqlx::query!(
+    let member_rows = sqlx::query!(
         r#"SELECT u.id AS "id!", u.email FROM experience_group_members m JOIN experience_users u ON u.id = m.user_id
-           WHERE m.group_id = ? ORDER BY u.email_normalized LIMIT 200"#,
-        id
+           WHERE m.group_id = ? ORDER BY u.email_normalized LIMIT ?"#,
+        id,
+        members
     )
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
     .map(|r| (r.id, r.email))
     .collect();
-    let devices = sqlx::query!(
+    let device_rows = sqlx::query!(
         r#"SELECT d.id AS "id!", d.name FROM devices d
            WHERE d.application_id = ?1 AND (
                d.id IN (SELECT device_id FROM experience_group_devices WHERE group_id = ?2)
                OR EXISTS (SELECT 1 FROM experience_group_device_tags t JOIN device_tags dt
                           ON dt.key = t.key AND (t.value IS NULL OR dt.value = t.value)
                           WHERE t.group_id = ?2 AND dt.device_id = d.id))
-           ORDER BY d.name, d.id LIMIT 500"#,
+           ORDER BY d.name, d.id LIMIT ?3"#,
         application_id,
-        id
+        id,
+        devices
     )
     .fetch_all(&mut *conn)
     .await?
@@ -365,5 +359,5 @@ pub async fn detail(
     .map(|r| (r.id, r.name))
     .collect();
     let device_tags = device_tags(conn, id).await?.into_iter().map(|t| (t.key, t.value)).collect();
-    Ok(Some(crate::experience::groups::GroupDetail { node, members, devices, device_tags }))
+    Ok(Some(crate::experience::groups::GroupDetail { node, members: member_rows, devices: device_rows, device_tags }))
 }

@@ -11,18 +11,33 @@ pub async fn arrival_times(conn: &mut SqliteConnection, keys: [&str; 2]) -> Resu
     Ok(rows.into_iter().map(|r| (r.key, r.tat_ms)).collect())
 }
 
-/// Counts one failure: the key's arrival time moves one `interval` past the later of itself
-/// and `now`. One statement, so failures recorded at once by two instances both count.
-pub async fn record(conn: &mut SqliteConnection, key: &str, now: i64, interval: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+/// Counts one failure for `key` unless it is locked: its arrival time moves one `interval`
+/// past the later of itself and `now`, provided it lay at most `tolerance` ahead of `now`.
+/// Answers whether it was counted. One statement, so instances counting at once all count.
+pub async fn take(
+    conn: &mut SqliteConnection,
+    key: &str,
+    now: i64,
+    interval: i64,
+    tolerance: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
         "INSERT INTO sign_in_failures (key, tat_ms) VALUES (?1, ?2 + ?3)
-         ON CONFLICT (key) DO UPDATE SET tat_ms = max(tat_ms, ?2) + ?3",
+         ON CONFLICT (key) DO UPDATE SET tat_ms = max(sign_in_failures.tat_ms, ?2) + ?3
+         WHERE sign_in_failures.tat_ms - ?2 <= ?4",
         key,
         now,
-        interval
+        interval,
+        tolerance
     )
     .execute(conn)
     .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes back one counted failure of `key` (a reservation that was not a failure after all).
+pub async fn give_back(conn: &mut SqliteConnection, key: &str, interval: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE sign_in_failures SET tat_ms = tat_ms - ? WHERE key = ?", interval, key).execute(conn).await?;
     Ok(())
 }
 

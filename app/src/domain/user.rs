@@ -1,6 +1,7 @@
-//! The add / edit form's rules, run in the browser while typing and again on the server.
+//! An experience user's fields checked together: the add / edit form runs these in the
+//! browser while typing, and every door runs them again on the server.
 
-use crate::domain::{Email, Password, PersonName};
+use super::{Email, Password, PersonName};
 use crate::error::FieldErrors;
 
 /// A user form that passed every rule. `password` is `None` when it is left unchanged.

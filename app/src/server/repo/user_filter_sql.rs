@@ -1,0 +1,265 @@
+//! A `UserFilter` as SQL: the one place conditions on experience users become a `WHERE`
+//! clause. The users table is `u` in every query that calls this.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use crate::domain::user_filter::{Field, Glob, GlobShape, GroupReach, Op, Scalar, TextField, UserFilter};
+
+/// Shortest `*text*` the trigram index answers; shorter ones are matched by `LIKE`.
+const TRIGRAM: usize = 3;
+
+pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
+    match filter {
+        UserFilter::All(parts) | UserFilter::Any(parts) | UserFilter::None(parts) => {
+            if parts.is_empty() {
+                qb.push(if matches!(filter, UserFilter::Any(_)) { "0" } else { "1" });
+                return;
+            }
+            let joiner = if matches!(filter, UserFilter::All(_)) { " AND " } else { " OR " };
+            qb.push(if matches!(filter, UserFilter::None(_)) { "NOT (" } else { "(" });
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    qb.push(joiner);
+                }
+                push_filter(qb, part);
+            }
+            qb.push(")");
+        }
+        UserFilter::Glob { fields, glob } => push_glob(qb, fields, glob),
+        UserFilter::Grouped(yes) => {
+            qb.push("u.in_group = ").push_bind(i64::from(*yes));
+        }
+        UserFilter::InGroup { id, reach } => {
+            qb.push("EXISTS (SELECT 1 FROM experience_group_members m WHERE m.user_id = u.id AND m.group_id ");
+            match reach {
+                GroupReach::Only => {
+                    qb.push("= ").push_bind(id.clone());
+                }
+                GroupReach::WithAncestors => {
+                    qb.push("IN (WITH RECURSIVE up(id) AS (SELECT ").push_bind(id.clone()).push(
+                        " UNION SELECT g.parent_id FROM experience_groups g JOIN up ON g.id = up.id \
+                         WHERE g.parent_id IS NOT NULL) SELECT id FROM up)",
+                    );
+                }
+                GroupReach::WithDescendants => {
+                    qb.push("IN (WITH RECURSIVE down(id) AS (SELECT ").push_bind(id.clone()).push(
+                        " UNION SELECT g.id FROM experience_groups g JOIN down ON g.parent_id = down.id) \
+                         SELECT id FROM down)",
+                    );
+                }
+            }
+            qb.push(")");
+        }
+        UserFilter::Tagged { key, value } => {
+            qb.push("EXISTS (SELECT 1 FROM experience_user_tags t WHERE t.user_id = u.id AND ");
+            push_tag_match(qb, "t", key, value.as_deref());
+            qb.push(")");
+        }
+        UserFilter::Cond { field: Field::Tag(key), op, value, ci } => {
+            let (negate, op) = existence(*op, value);
+            qb.push(if negate { "NOT EXISTS" } else { "EXISTS" })
+                .push(" (SELECT 1 FROM experience_user_tags t WHERE t.user_id = u.id AND t.key = ")
+                .push_bind(key.clone());
+            if *value != Scalar::Null {
+                qb.push(" AND ");
+                push_compare(qb, "t.value", op, value, *ci);
+            }
+            qb.push(")");
+        }
+        UserFilter::Cond { field: Field::GroupId, op, value, ci } => {
+            let (negate, op) = existence(*op, value);
+            qb.push(if negate { "NOT EXISTS" } else { "EXISTS" })
+                .push(" (SELECT 1 FROM experience_group_members m WHERE m.user_id = u.id");
+            if *value != Scalar::Null {
+                qb.push(" AND ");
+                push_compare(qb, "m.group_id", op, value, *ci);
+            }
+            qb.push(")");
+        }
+        // Emails are compared by their lowercased form, in every operator.
+        UserFilter::Cond { field: Field::Email, op, value, .. } => {
+            push_compare(qb, "u.email_normalized", *op, &lowercased(value), false);
+        }
+        // Never signed in is stored as 0 and behaves as null: only `null` itself matches it,
+        // and no comparison with a date does (`$lt`, `$ne`, `$nin` included).
+        UserFilter::Cond { field: Field::LastLogin, op, value: Scalar::Null, ci } => {
+            push_compare(qb, "u.last_login_at", *op, &Scalar::Number(0), *ci);
+        }
+        UserFilter::Cond { field: Field::LastLogin, op, value, ci } => {
+            qb.push("(u.last_login_at > 0 AND ");
+            push_compare(qb, "u.last_login_at", *op, value, *ci);
+            qb.push(")");
+        }
+        UserFilter::Cond { field, op, value, ci } => push_compare(qb, column(field), *op, value, *ci),
+    }
+}
+
+/// `{alias}.key = key [AND {alias}.value = value]`: a tag as the list and the tag index read it.
+pub fn push_tag_match(qb: &mut QueryBuilder<'_, Sqlite>, alias: &str, key: &str, value: Option<&str>) {
+    qb.push(format_args!("{alias}.key = ")).push_bind(key.to_owned());
+    if let Some(value) = value {
+        qb.push(format_args!(" AND {alias}.value = ")).push_bind(value.to_owned());
+    }
+}
+
+fn column(field: &Field) -> &'static str {
+    match field {
+        Field::Id => "u.id",
+        Field::Email => "u.email_normalized",
+        Field::FirstName => "u.first_name",
+        Field::LastName => "u.last_name",
+        Field::Created => "u.created_at",
+        Field::Updated => "u.updated_at",
+        Field::LastLogin => "u.last_login_at",
+        Field::PasswordUpdated => "u.password_updated_at",
+        Field::Tag(_) | Field::GroupId => unreachable!("tags and groups are matched through their tables"),
+    }
+}
+
+fn text_column(field: TextField) -> &'static str {
+    match field {
+        TextField::Email => "u.email_normalized",
+        TextField::FirstName => "u.first_name",
+        TextField::LastName => "u.last_name",
+    }
+}
+
+fn fts_column(field: TextField) -> &'static str {
+    match field {
+        TextField::Email => "email",
+        TextField::FirstName => "first_name",
+        TextField::LastName => "last_name",
+    }
+}
+
+/// A glob in the cheapest form an index answers: a whole value or a prefix as a range of the
+/// sort index, `*text*` through the trigram index (migration 8), anything else as `LIKE`.
+/// Names are `COLLATE NOCASE` and emails stored lowercased, so every form ignores case.
+fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob) {
+    match glob.shape() {
+        GlobShape::Contains(text) if text.chars().count() >= TRIGRAM => {
+            let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
+            let phrase = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
+            qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
+                .push_bind(phrase)
+                .push(")");
+            return;
+        }
+        _ => {}
+    }
+    qb.push("(");
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        let column = text_column(*field);
+        match (glob.shape(), field) {
+            (GlobShape::Exact(text), _) => {
+                qb.push(format_args!("{column} = ")).push_bind(text.to_owned());
+            }
+            // Lowercased emails in binary order: a prefix is one range of the email index.
+            (GlobShape::Prefix(prefix), TextField::Email) => {
+                qb.push(format_args!("({column} >= "))
+                    .push_bind(prefix.to_owned())
+                    .push(format_args!(" AND {column} < "))
+                    .push_bind(format!("{prefix}\u{10ffff}"))
+                    .push(")");
+            }
+            _ => {
+                qb.push(format_args!("{column} LIKE ")).push_bind(glob.to_like()).push(" ESCAPE '\\'");
+            }
+        }
+    }
+    qb.push(")");
+}
+
+fn lowercased(value: &Scalar) -> Scalar {
+    match value {
+        Scalar::Text(t) => Scalar::Text(t.to_lowercase()),
+        Scalar::List(items) => Scalar::List(items.iter().map(lowercased).collect()),
+        other => other.clone(),
+    }
+}
+
+fn push_scalar(qb: &mut QueryBuilder<'_, Sqlite>, value: &Scalar, lower: bool) {
+    match value {
+        Scalar::Text(t) if lower => qb.push_bind(t.to_lowercase()),
+        Scalar::Text(t) => qb.push_bind(t.clone()),
+        Scalar::Number(n) => qb.push_bind(*n),
+        Scalar::Null | Scalar::List(_) => qb.push("NULL"),
+    };
+}
+
+/// `expr <op> value` for one column-like SQL expression. `ci` compares case-insensitively.
+fn push_compare(qb: &mut QueryBuilder<'_, Sqlite>, expr: &str, op: Op, value: &Scalar, ci: bool) {
+    let e = if ci { format!("lower({expr})") } else { expr.to_owned() };
+    match (op, value) {
+        (Op::Eq, Scalar::Null) => {
+            qb.push(format_args!("{expr} IS NULL"));
+        }
+        (Op::Ne, Scalar::Null) => {
+            qb.push(format_args!("{expr} IS NOT NULL"));
+        }
+        (Op::Eq | Op::Ne | Op::Gt | Op::Lt | Op::Gte | Op::Lte, _) => {
+            let sql = match op {
+                Op::Eq => "=",
+                Op::Ne => "<>",
+                Op::Gt => ">",
+                Op::Lt => "<",
+                Op::Gte => ">=",
+                _ => "<=",
+            };
+            qb.push(format_args!("{e} {sql} "));
+            push_scalar(qb, value, ci);
+        }
+        (Op::StartsWith, _) => {
+            qb.push(format_args!("substr({e}, 1, length("));
+            push_scalar(qb, value, ci);
+            qb.push(")) = ");
+            push_scalar(qb, value, ci);
+        }
+        (Op::EndsWith, _) => {
+            qb.push(format_args!("substr({e}, -length("));
+            push_scalar(qb, value, ci);
+            qb.push(")) = ");
+            push_scalar(qb, value, ci);
+        }
+        (Op::Contains, _) => {
+            qb.push(format_args!("instr({e}, "));
+            push_scalar(qb, value, ci);
+            qb.push(") > 0");
+        }
+        (Op::In | Op::Nin, Scalar::List(items)) => {
+            if items.is_empty() {
+                qb.push(if op == Op::In { "0" } else { "1" });
+                return;
+            }
+            qb.push(format_args!("{e} {} (", if op == Op::In { "IN" } else { "NOT IN" }));
+            let mut list = qb.separated(", ");
+            for item in items {
+                match item {
+                    Scalar::Text(t) if ci => list.push_bind(t.to_lowercase()),
+                    Scalar::Text(t) => list.push_bind(t.clone()),
+                    Scalar::Number(n) => list.push_bind(*n),
+                    _ => list.push("NULL"),
+                };
+            }
+            qb.push(")");
+        }
+        (Op::In | Op::Nin, _) => {
+            qb.push("0");
+        }
+    }
+}
+
+/// For tags and groups, `$ne` / `$nin` mean "no tag (membership) matches the positive
+/// condition", and a null value asks whether there is any at all. Answers (negate, op).
+fn existence(op: Op, value: &Scalar) -> (bool, Op) {
+    match (op, value) {
+        (Op::Eq, Scalar::Null) => (true, Op::Eq),
+        (Op::Ne, Scalar::Null) => (false, Op::Eq),
+        (Op::Ne, _) => (true, Op::Eq),
+        (Op::Nin, _) => (true, Op::In),
+        (op, _) => (false, op),
+    }
+}
