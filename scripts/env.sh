@@ -29,6 +29,9 @@ eu_debian_ready() {
         && [ -d "$(/usr/bin/rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" ]
 }
 
+# A value this file picked itself (a parent script sourced it: EU_TOOLCHAIN_FORCED=0) is picked
+# again, so that what the bootstrap installed meanwhile counts.
+if [ "${EU_TOOLCHAIN_FORCED:-}" = 0 ]; then EU_TOOLCHAIN=""; fi
 case "${EU_TOOLCHAIN:-}" in
     rustup | debian) EU_TOOLCHAIN_FORCED=1 ;;
     "")
