@@ -489,6 +489,18 @@ async fn the_text_filter_matches_globs_on_email_and_names() {
         assert_eq!(page.rows.len(), expected, "{filter}");
         assert_eq!(page.matching, expected as i64, "{filter}");
     }
+
+    // The search index follows renames and deletions (its triggers).
+    sqlx::query("UPDATE experience_users SET last_name = 'Okafor' WHERE email = 'bob@farm.io'")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM experience_users WHERE email = 'ann.b@mill.io'").execute(&mut *conn).await.unwrap();
+    for (filter, expected) in [("okafor", 1), ("lee", 2), ("kim", 3), ("ann", 1)] {
+        let q = ListQuery { filter: filter.into(), size: 25, ..Default::default() };
+        let page = app::server::user_lists::admin_page(&mut conn, &app_id, &q).await.unwrap();
+        assert_eq!(page.matching, expected, "{filter} after the changes");
+    }
 }
 
 #[tokio::test]

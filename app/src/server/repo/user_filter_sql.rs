@@ -78,7 +78,26 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
         }
         // Emails are compared by their lowercased form, in every operator.
         UserFilter::Cond { field: Field::Email, op, value, .. } => {
-            push_compare(qb, "u.email_normalized", *op, &lowercased(value), false);
+            let value = lowercased(value);
+            match (op, &value) {
+                (Op::StartsWith, Scalar::Text(prefix)) => push_prefix_range(qb, "u.email_normalized", prefix),
+                (Op::Contains, Scalar::Text(text)) => {
+                    qb.push("(");
+                    push_substring_candidates(qb, &[TextField::Email], text);
+                    push_compare(qb, "u.email_normalized", *op, &value, false);
+                    qb.push(")");
+                }
+                _ => push_compare(qb, "u.email_normalized", *op, &value, false),
+            }
+        }
+        UserFilter::Cond { field: field @ (Field::FirstName | Field::LastName), op, value, ci } => {
+            qb.push("(");
+            if let (Op::Contains, Scalar::Text(text)) = (op, value) {
+                let name = if *field == Field::FirstName { TextField::FirstName } else { TextField::LastName };
+                push_substring_candidates(qb, &[name], text);
+            }
+            push_compare(qb, column(field), *op, value, *ci);
+            qb.push(")");
         }
         // Never signed in is stored as 0 and behaves as null: only `null` itself matches it,
         // and no comparison with a date does (`$lt`, `$ne`, `$nin` included).
@@ -136,16 +155,9 @@ fn fts_column(field: TextField) -> &'static str {
 /// sort index, `*text*` through the trigram index (migration 8), anything else as `LIKE`.
 /// Names are `COLLATE NOCASE` and emails stored lowercased, so every form ignores case.
 fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob) {
-    match glob.shape() {
-        GlobShape::Contains(text) if text.chars().count() >= TRIGRAM => {
-            let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
-            let phrase = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
-            qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
-                .push_bind(phrase)
-                .push(")");
-            return;
-        }
-        _ => {}
+    qb.push("(");
+    if let GlobShape::Contains(text) = glob.shape() {
+        push_substring_candidates(qb, fields, text);
     }
     qb.push("(");
     for (i, field) in fields.iter().enumerate() {
@@ -157,20 +169,38 @@ fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glo
             (GlobShape::Exact(text), _) => {
                 qb.push(format_args!("{column} = ")).push_bind(text.to_owned());
             }
-            // Lowercased emails in binary order: a prefix is one range of the email index.
-            (GlobShape::Prefix(prefix), TextField::Email) => {
-                qb.push(format_args!("({column} >= "))
-                    .push_bind(prefix.to_owned())
-                    .push(format_args!(" AND {column} < "))
-                    .push_bind(format!("{prefix}\u{10ffff}"))
-                    .push(")");
-            }
+            (GlobShape::Prefix(prefix), TextField::Email) => push_prefix_range(qb, column, prefix),
             _ => {
                 qb.push(format_args!("{column} LIKE ")).push_bind(glob.to_like()).push(" ESCAPE '\\'");
             }
         }
     }
-    qb.push(")");
+    qb.push("))");
+}
+
+/// Lowercased emails in binary order: the values starting with `prefix` are one range of the
+/// email index.
+fn push_prefix_range(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &str) {
+    qb.push(format_args!("({column} >= "))
+        .push_bind(prefix.to_owned())
+        .push(format_args!(" AND {column} < "))
+        .push_bind(format!("{prefix}\u{10ffff}"))
+        .push(")");
+}
+
+/// `u.rowid IN (…) AND ` when the trigram index (migration 8) can narrow a substring search on
+/// `fields` to its candidates; nothing when `text` is too short for trigrams. The condition
+/// that follows keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can
+/// miss rows but never show a wrong one.
+fn push_substring_candidates(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], text: &str) {
+    if text.chars().count() < TRIGRAM {
+        return;
+    }
+    let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
+    let phrase = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
+    qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
+        .push_bind(phrase)
+        .push(") AND ");
 }
 
 fn lowercased(value: &Scalar) -> Scalar {
