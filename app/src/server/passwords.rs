@@ -2,7 +2,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _,
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 
 use crate::domain::Password;
 use crate::error::AppError;
@@ -13,16 +13,30 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Runs argon2 on the blocking pool, at most `permits` at a time, so a flood of sign-ins
+/// Runs argon2 on the blocking pool, at most `concurrency` at a time, so a flood of sign-ins
 /// queues here instead of starving the async runtime; past `max_queued` waiting callers it
 /// answers `Busy` at once instead of queueing without bound.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
-    queued: Arc<AtomicUsize>,
-    max_queued: usize,
+    /// Callers hashing or waiting to: at most `concurrency + max_queued`.
+    admitted: Arc<AtomicUsize>,
+    capacity: usize,
     /// Verified against when an email is unknown, so that case costs the same time.
     dummy_hash: Arc<str>,
+}
+
+/// A place in line for one hash, taken before the caller does anything else for it: under a
+/// flood the caller learns `Busy` at once, before it has written anything (a sign-in reserves
+/// its failure in the database only once admitted). The place is given back when it drops.
+pub struct Admission {
+    hasher: PasswordHasher,
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.hasher.admitted.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl PasswordHasher {
@@ -33,24 +47,41 @@ impl PasswordHasher {
 
     pub fn with_queue(concurrency: usize, max_queued: usize) -> Self {
         let dummy_hash = hash_blocking("dummy password never matches anything").into();
+        let concurrency = concurrency.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
-            queued: Arc::new(AtomicUsize::new(0)),
-            max_queued,
+            permits: Arc::new(Semaphore::new(concurrency)),
+            admitted: Arc::new(AtomicUsize::new(0)),
+            capacity: concurrency + max_queued,
             dummy_hash,
         }
     }
 
+    /// A place in line, or `Busy` when the line is full.
+    pub fn admit(&self) -> Result<Admission, AppError> {
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.capacity {
+            self.admitted.fetch_sub(1, Ordering::SeqCst);
+            return Err(AppError::Busy);
+        }
+        Ok(Admission { hasher: self.clone() })
+    }
+
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let plain = password.expose().to_owned();
-        self.run(move || hash_blocking(&plain)).await
+        self.admit()?.run(move || hash_blocking(&plain)).await
     }
 
     /// Checks `plain` against `hash`; with no hash (unknown account) it does the same work
     /// against a dummy and answers false.
     pub async fn verify(&self, plain: String, hash: Option<String>) -> Result<bool, AppError> {
+        self.admit()?.verify(plain, hash).await
+    }
+}
+
+impl Admission {
+    /// `PasswordHasher::verify`, in the place already taken.
+    pub async fn verify(self, plain: String, hash: Option<String>) -> Result<bool, AppError> {
         let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| self.dummy_hash.to_string());
+        let hash = hash.unwrap_or_else(|| self.hasher.dummy_hash.to_string());
         let matches = self
             .run(move || {
                 PasswordHash::new(&hash)
@@ -61,11 +92,12 @@ impl PasswordHasher {
         Ok(known && matches)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-        let permit = self.permit().await?;
+    async fn run<T: Send + 'static>(self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+        let permit = self.hasher.permits.clone().acquire_owned().await.map_err(|_| AppError::Busy)?;
         tokio::task::spawn_blocking(move || {
-            // The permit lives inside the blocking task, so it is released only when the hash is done.
-            let _permit = permit;
+            // The permit and the place live inside the blocking task, so they are released
+            // only when the hash is done, even if the caller stopped waiting.
+            let (_permit, _place) = (permit, self);
             work()
         })
         .await
@@ -73,27 +105,6 @@ impl PasswordHasher {
             tracing::error!(error = %e, "password hashing task failed");
             AppError::Internal
         })
-    }
-}
-
-impl PasswordHasher {
-    async fn permit(&self) -> Result<OwnedSemaphorePermit, AppError> {
-        if let Ok(permit) = self.permits.clone().try_acquire_owned() {
-            return Ok(permit);
-        }
-        if self.queued.fetch_add(1, Ordering::SeqCst) >= self.max_queued {
-            self.queued.fetch_sub(1, Ordering::SeqCst);
-            return Err(AppError::Busy);
-        }
-        // Decrements even when the caller's future is dropped while waiting.
-        struct Waiting<'a>(&'a AtomicUsize);
-        impl Drop for Waiting<'_> {
-            fn drop(&mut self) {
-                self.0.fetch_sub(1, Ordering::SeqCst);
-            }
-        }
-        let _waiting = Waiting(&self.queued);
-        self.permits.clone().acquire_owned().await.map_err(|_| AppError::Busy)
     }
 }
 
@@ -139,6 +150,6 @@ mod tests {
         }
         // One hashing, two waiting: the other five were turned away.
         assert_eq!(busy, 5);
-        assert_eq!(hasher.queued.load(Ordering::SeqCst), 0);
+        assert_eq!(hasher.admitted.load(Ordering::SeqCst), 0);
     }
 }

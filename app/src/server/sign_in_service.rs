@@ -1,10 +1,12 @@
 //! Checking an email and a password: the one sign-in flow of the administrators' pages and of
-//! the experience API. The limits are reserved before any hashing, an unknown email is checked
-//! against a dummy hash (the same answer after the same work), and only a wrong password
-//! counts as a failure.
+//! the experience API. A place in the hashing line is taken first (a flood is turned away
+//! before it touches the database), then the failure is reserved before any hashing, an
+//! unknown email is checked against a dummy hash (the same answer after the same work), and
+//! only a wrong password counts as a failure.
 
 use std::net::IpAddr;
 
+use super::passwords::Admission;
 use super::sign_in_limits::Account;
 use super::{repo, AppState};
 use crate::domain::Email;
@@ -41,8 +43,10 @@ pub async fn verify(
         return Err(AppError::field("password", "Enter your password"));
     }
     let account = Account { scope: realm.scope(), email_normalized: email.normalized() };
+    // Under a flood, `Busy` comes here, before the attempt writes anything.
+    let admission = state.hasher.admit()?;
     let reservation = state.sign_in_limits.reserve(&account, ip).await?;
-    match check(state, realm, &account.email_normalized, password).await {
+    match check(state, realm, &account.email_normalized, password, admission).await {
         Ok(Some(id)) => {
             state.sign_in_limits.release(reservation).await?;
             Ok(id)
@@ -62,6 +66,7 @@ async fn check(
     realm: Realm<'_>,
     email_normalized: &str,
     password: String,
+    admission: Admission,
 ) -> Result<Option<String>, AppError> {
     let mut conn = state.pool.acquire().await?;
     let found = match realm {
@@ -78,6 +83,6 @@ async fn check(
     // The connection goes back to the pool while argon2 runs.
     drop(conn);
     let (id, hash) = found.unzip();
-    let matches = state.hasher.verify(password, hash).await?;
+    let matches = admission.verify(password, hash).await?;
     Ok(id.filter(|_| matches))
 }
