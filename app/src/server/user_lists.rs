@@ -74,7 +74,8 @@ pub async fn numbered_page(
     let rows = if skip >= total {
         Vec::new()
     } else {
-        repo::user_list::page(conn, application_id, filter, order, &Start::Offset(skip), per_page).await?.rows
+        let start = Start::Offset { skip, total };
+        repo::user_list::page(conn, application_id, filter, order, &start, per_page).await?.rows
     };
     Ok((rows.into_iter().map(UserDetail::from).collect(), total))
 }

@@ -584,3 +584,48 @@ async fn tags_and_groups_save_with_the_user_and_filter_the_list() {
     let keys = app.call("users/tag-keys", &[("application_id", &app_id), ("prefix", "s")], Some(&cookie)).await;
     assert_eq!(serde_json::from_str::<Vec<String>>(&keys.body).unwrap(), ["shift"]);
 }
+
+/// A text found in many users is searched by walking the sort index, a rare one through the
+/// trigram index: both give exactly the plain `LIKE` query's rows, forwards and backwards.
+#[tokio::test]
+async fn text_searches_match_the_plain_query_whichever_index_they_read() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    sqlx::query(
+        "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name,
+                                       created_at, updated_at, password_updated_at)
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 2300)
+         SELECT printf('%024x', 300000 + i), ?1, printf('u%04d@%s.io', i, CASE WHEN i % 10 < 9 THEN 'common' ELSE 'odd' END),
+                printf('u%04d@%s.io', i, CASE WHEN i % 10 < 9 THEN 'common' ELSE 'odd' END), 'x',
+                CASE WHEN i % 7 = 0 THEN 'Commonwealth' ELSE 'Kim' END, '', i % 50, 0, 0 FROM n",
+    )
+    .bind(&app_id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    // "common": 2,070 emails and 329 first names, past the trigram threshold; "u004": 10 users.
+    for (filter, like) in [("common", "%common%"), ("u004", "%u004%"), ("*odd.io", "%odd.io")] {
+        for (sort, dir, order) in [
+            (SortField::Email, SortDir::Asc, "email_normalized ASC, id ASC"),
+            (SortField::Created, SortDir::Desc, "created_at DESC, id DESC"),
+        ] {
+            let expected: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT id FROM experience_users WHERE application_id = ?1
+                 AND (email_normalized LIKE ?2 OR first_name LIKE ?2 OR last_name LIKE ?2) ORDER BY {order}"
+            ))
+            .bind(&app_id)
+            .bind(like)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            let base = ListQuery { sort, dir, size: 100, filter: filter.into(), ..Default::default() };
+            let (forward, backward) = every_page(&mut conn, &app_id, &base).await;
+            assert_eq!(forward, expected, "{filter} {sort:?} forwards");
+            assert_eq!(backward, expected, "{filter} {sort:?} backwards");
+            let matching = app::server::user_lists::admin_page(&mut conn, &app_id, &base).await.unwrap().matching;
+            assert_eq!(matching, (expected.len() as i64).min(app::experience::users::MATCH_COUNT_CAP + 1), "{filter}");
+        }
+    }
+}

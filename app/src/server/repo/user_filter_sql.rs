@@ -8,7 +8,8 @@ use crate::domain::user_filter::{Field, Glob, GlobShape, GroupReach, Op, Scalar,
 /// Shortest `*text*` the trigram index answers; shorter ones are matched by `LIKE`.
 const TRIGRAM: usize = 3;
 
-pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
+/// `trigrams`: narrow substring searches with the trigram index (see `substring_search`).
+pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter, trigrams: bool) {
     match filter {
         UserFilter::All(parts) | UserFilter::Any(parts) | UserFilter::None(parts) => {
             if parts.is_empty() {
@@ -21,11 +22,11 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
                 if i > 0 {
                     qb.push(joiner);
                 }
-                push_filter(qb, part);
+                push_filter(qb, part, trigrams);
             }
             qb.push(")");
         }
-        UserFilter::Glob { fields, glob } => push_glob(qb, fields, glob),
+        UserFilter::Glob { fields, glob } => push_glob(qb, fields, glob, trigrams),
         UserFilter::Grouped(yes) => {
             qb.push("u.in_group = ").push_bind(i64::from(*yes));
         }
@@ -83,7 +84,9 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
                 (Op::StartsWith, Scalar::Text(prefix)) => push_prefix_range(qb, "u.email_normalized", prefix),
                 (Op::Contains, Scalar::Text(text)) => {
                     qb.push("(");
-                    push_substring_candidates(qb, &[TextField::Email], text);
+                    if trigrams {
+                        push_substring_candidates(qb, &[TextField::Email], text);
+                    }
                     push_compare(qb, "u.email_normalized", *op, &value, false);
                     qb.push(")");
                 }
@@ -94,7 +97,9 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter) {
             qb.push("(");
             if let (Op::Contains, Scalar::Text(text)) = (op, value) {
                 let name = if *field == Field::FirstName { TextField::FirstName } else { TextField::LastName };
-                push_substring_candidates(qb, &[name], text);
+                if trigrams {
+                    push_substring_candidates(qb, &[name], text);
+                }
             }
             push_compare(qb, column(field), *op, value, *ci);
             qb.push(")");
@@ -154,10 +159,11 @@ fn fts_column(field: TextField) -> &'static str {
 /// A glob in the cheapest form an index answers: a whole value or a prefix as a range of the
 /// sort index, `*text*` through the trigram index (migration 8), anything else as `LIKE`.
 /// Names are `COLLATE NOCASE` and emails stored lowercased, so every form ignores case.
-fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob) {
+fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob, trigrams: bool) {
     qb.push("(");
-    if let GlobShape::Contains(text) = glob.shape() {
-        push_substring_candidates(qb, fields, text);
+    match glob.shape() {
+        GlobShape::Contains(text) if trigrams => push_substring_candidates(qb, fields, text),
+        _ => {}
     }
     qb.push("(");
     for (i, field) in fields.iter().enumerate() {
@@ -188,18 +194,44 @@ fn push_prefix_range(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &s
         .push(")");
 }
 
-/// `u.rowid IN (…) AND ` when the trigram index (migration 8) can narrow a substring search on
-/// `fields` to its candidates; nothing when `text` is too short for trigrams. The condition
-/// that follows keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can
-/// miss rows but never show a wrong one.
+/// The first substring search of `filter`'s top-level conditions long enough for the trigram
+/// index: the fields it reads and the text. The list engine asks how many users it matches
+/// before choosing between the index and walking the sort order (see `user_list::Plan`).
+pub fn substring_search(filter: &UserFilter) -> Option<(Vec<TextField>, String)> {
+    filter.conjuncts().iter().find_map(|part| {
+        let (fields, text) = match part {
+            UserFilter::Glob { fields, glob } => match glob.shape() {
+                GlobShape::Contains(text) => (fields.clone(), text.to_owned()),
+                _ => return None,
+            },
+            UserFilter::Cond { field, op: Op::Contains, value: Scalar::Text(text), .. } => match field {
+                Field::Email => (vec![TextField::Email], text.to_lowercase()),
+                Field::FirstName => (vec![TextField::FirstName], text.clone()),
+                Field::LastName => (vec![TextField::LastName], text.clone()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        (text.chars().count() >= TRIGRAM).then_some((fields, text))
+    })
+}
+
+/// The trigram index's query for `text` anywhere in `fields`.
+pub fn trigram_phrase(fields: &[TextField], text: &str) -> String {
+    let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
+    format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""))
+}
+
+/// `u.rowid IN (…) AND `: the trigram index (migration 8) narrows a substring search on
+/// `fields` to its candidates, when `text` is long enough for trigrams. The condition that
+/// follows keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can miss
+/// rows but never show a wrong one.
 fn push_substring_candidates(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], text: &str) {
     if text.chars().count() < TRIGRAM {
         return;
     }
-    let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
-    let phrase = format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""));
     qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
-        .push_bind(phrase)
+        .push_bind(trigram_phrase(fields, text))
         .push(") AND ");
 }
 
