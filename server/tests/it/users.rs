@@ -629,3 +629,82 @@ async fn text_searches_match_the_plain_query_whichever_index_they_read() {
         }
     }
 }
+
+/// Losant's exact `totalCount` of a substring search is read from the trigram index alone when
+/// the search is the whole filter; each application's users are counted apart, and the index
+/// stays true to the rows through inserts, renames, deletions and an application's removal.
+#[tokio::test]
+async fn substring_counts_are_exact_per_application() {
+    use app::domain::user_filter::{Glob, TextField, UserFilter};
+    use app::server::repo::user_list::Order;
+    use app::server::user_lists::numbered_page;
+
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let farm = new_app(&app, &cookie).await;
+    let mill = new_app(&app, &cookie).await;
+    let mut conn = app.pool.acquire().await.unwrap();
+    for (app_id, users, offset) in [(&farm, 2300, 0), (&mill, 600, 10_000)] {
+        sqlx::query(
+            "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name,
+                                           last_name, created_at, updated_at, password_updated_at)
+             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?2)
+             SELECT printf('%024x', ?3 + i), ?1, printf('u%05d@%s.io', ?3 + i, CASE WHEN i % 10 < 9 THEN 'common' ELSE 'odd' END),
+                    printf('u%05d@%s.io', ?3 + i, CASE WHEN i % 10 < 9 THEN 'common' ELSE 'odd' END), 'x',
+                    CASE WHEN i % 7 = 0 THEN 'Commonwealth' ELSE 'Kim' END, 'Émile', i, 0, 0 FROM n",
+        )
+        .bind(app_id)
+        .bind(users)
+        .bind(offset)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
+    let order = Order { by: app::domain::user_filter::OrderBy::Email, descending: false };
+    async fn check(conn: &mut sqlx::SqliteConnection, app_id: &str, fields: &[TextField], order: Order, when: &str) {
+        // "ÉMILE" is not ASCII: `LIKE` folds only ASCII case, so it is counted from the rows.
+        for text in ["common", "ommonwealth", "u0001", "odd.io", "ÉMILE", "mile", "nobody"] {
+            let like = format!("%{}%", text.to_lowercase());
+            let expected: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM experience_users WHERE application_id = ?1
+                 AND (email_normalized LIKE ?2 OR first_name LIKE ?2 OR last_name LIKE ?2)
+                 ORDER BY email_normalized, id",
+            )
+            .bind(app_id)
+            .bind(&like)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+            let filter = UserFilter::Glob { fields: fields.to_vec(), glob: Glob::new(text, true) };
+            let (rows, total) = numbered_page(&mut *conn, app_id, &filter, order, 0, 5000).await.unwrap();
+            assert_eq!(total, expected.len() as i64, "{text} {when}");
+            assert_eq!(rows.into_iter().map(|r| r.id).collect::<Vec<_>>(), expected, "{text} {when}");
+            let capped = app::server::repo::user_list::count(&mut *conn, app_id, &filter, Some(101)).await.unwrap();
+            assert_eq!(capped, (expected.len() as i64).min(101), "{text} capped {when}");
+        }
+    }
+    check(&mut conn, &farm, &fields, order, "at first").await;
+    check(&mut conn, &mill, &fields, order, "at first").await;
+
+    sqlx::query("UPDATE experience_users SET first_name = 'Kim' WHERE application_id = ? AND first_name = 'Commonwealth' AND created_at < 100")
+        .bind(&farm)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM experience_users WHERE application_id = ? AND created_at % 3 = 0")
+        .bind(&mill)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    check(&mut conn, &farm, &fields, order, "after renames").await;
+    check(&mut conn, &mill, &fields, order, "after deletions").await;
+
+    sqlx::query("DELETE FROM applications WHERE id = ?").bind(&mill).execute(&mut *conn).await.unwrap();
+    check(&mut conn, &farm, &fields, order, "after the other application's removal").await;
+    // 'integrity-check' with rank 1 compares the index with the rows it was built from.
+    sqlx::query("INSERT INTO experience_users_fts (experience_users_fts, rank) VALUES ('integrity-check', 1)")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}

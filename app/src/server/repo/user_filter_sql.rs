@@ -8,8 +8,9 @@ use crate::domain::user_filter::{Field, Glob, GlobShape, GroupReach, Op, Scalar,
 /// Shortest `*text*` the trigram index answers; shorter ones are matched by `LIKE`.
 const TRIGRAM: usize = 3;
 
-/// `trigrams`: narrow substring searches with the trigram index (see `substring_search`).
-pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter, trigrams: bool) {
+/// `trigrams`: the application's scope in the trigram index (migration 9), when substring
+/// searches are to be narrowed with that index (see `substring_search`).
+pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter, trigrams: Option<&str>) {
     match filter {
         UserFilter::All(parts) | UserFilter::Any(parts) | UserFilter::None(parts) => {
             if parts.is_empty() {
@@ -84,8 +85,8 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter, trigr
                 (Op::StartsWith, Scalar::Text(prefix)) => push_prefix_range(qb, "u.email_normalized", prefix),
                 (Op::Contains, Scalar::Text(text)) => {
                     qb.push("(");
-                    if trigrams {
-                        push_substring_candidates(qb, &[TextField::Email], text);
+                    if let Some(scope) = trigrams {
+                        push_substring_candidates(qb, scope, &[TextField::Email], text);
                     }
                     push_compare(qb, "u.email_normalized", *op, &value, false);
                     qb.push(")");
@@ -97,8 +98,8 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, filter: &UserFilter, trigr
             qb.push("(");
             if let (Op::Contains, Scalar::Text(text)) = (op, value) {
                 let name = if *field == Field::FirstName { TextField::FirstName } else { TextField::LastName };
-                if trigrams {
-                    push_substring_candidates(qb, &[name], text);
+                if let Some(scope) = trigrams {
+                    push_substring_candidates(qb, scope, &[name], text);
                 }
             }
             push_compare(qb, column(field), *op, value, *ci);
@@ -157,13 +158,12 @@ fn fts_column(field: TextField) -> &'static str {
 }
 
 /// A glob in the cheapest form an index answers: a whole value or a prefix as a range of the
-/// sort index, `*text*` through the trigram index (migration 8), anything else as `LIKE`.
+/// sort index, `*text*` through the trigram index (migration 9), anything else as `LIKE`.
 /// Names are `COLLATE NOCASE` and emails stored lowercased, so every form ignores case.
-fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob, trigrams: bool) {
+fn push_glob(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], glob: &Glob, trigrams: Option<&str>) {
     qb.push("(");
-    match glob.shape() {
-        GlobShape::Contains(text) if trigrams => push_substring_candidates(qb, fields, text),
-        _ => {}
+    if let (GlobShape::Contains(text), Some(scope)) = (glob.shape(), trigrams) {
+        push_substring_candidates(qb, scope, fields, text);
     }
     qb.push("(");
     for (i, field) in fields.iter().enumerate() {
@@ -194,44 +194,54 @@ fn push_prefix_range(qb: &mut QueryBuilder<'_, Sqlite>, column: &str, prefix: &s
         .push(")");
 }
 
+/// A `*text*` condition the trigram index can answer.
+pub struct SubstringSearch {
+    pub fields: Vec<TextField>,
+    pub text: String,
+    /// Matches whatever the case (globs, emails, `$ci` names), as the index does.
+    pub ignores_case: bool,
+}
+
 /// The first substring search of `filter`'s top-level conditions long enough for the trigram
-/// index: the fields it reads and the text. The list engine asks how many users it matches
-/// before choosing between the index and walking the sort order (see `user_list::Plan`).
-pub fn substring_search(filter: &UserFilter) -> Option<(Vec<TextField>, String)> {
+/// index. The list engine asks how many users it matches before choosing between the index and
+/// walking the sort order (see `user_list::Plan`).
+pub fn substring_search(filter: &UserFilter) -> Option<SubstringSearch> {
     filter.conjuncts().iter().find_map(|part| {
-        let (fields, text) = match part {
+        let (fields, text, ignores_case) = match part {
             UserFilter::Glob { fields, glob } => match glob.shape() {
-                GlobShape::Contains(text) => (fields.clone(), text.to_owned()),
+                GlobShape::Contains(text) => (fields.clone(), text.to_owned(), true),
                 _ => return None,
             },
-            UserFilter::Cond { field, op: Op::Contains, value: Scalar::Text(text), .. } => match field {
-                Field::Email => (vec![TextField::Email], text.to_lowercase()),
-                Field::FirstName => (vec![TextField::FirstName], text.clone()),
-                Field::LastName => (vec![TextField::LastName], text.clone()),
+            UserFilter::Cond { field, op: Op::Contains, value: Scalar::Text(text), ci } => match field {
+                Field::Email => (vec![TextField::Email], text.to_lowercase(), true),
+                Field::FirstName => (vec![TextField::FirstName], text.clone(), *ci),
+                Field::LastName => (vec![TextField::LastName], text.clone(), *ci),
                 _ => return None,
             },
             _ => return None,
         };
-        (text.chars().count() >= TRIGRAM).then_some((fields, text))
+        (text.chars().count() >= TRIGRAM).then_some(SubstringSearch { fields, text, ignores_case })
     })
 }
 
-/// The trigram index's query for `text` anywhere in `fields`.
-pub fn trigram_phrase(fields: &[TextField], text: &str) -> String {
+/// The trigram index's query for `text` anywhere in `fields` of the users of the application
+/// whose index scope is `scope`. The scope is one trigram of its own column, so the index
+/// answers "this application" without reading the users' rows.
+pub fn trigram_query(scope: &str, fields: &[TextField], text: &str) -> String {
     let columns: Vec<&str> = fields.iter().map(|f| fts_column(*f)).collect();
-    format!("{{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""))
+    format!("scope : \"{scope}\" AND {{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""))
 }
 
-/// `u.rowid IN (…) AND `: the trigram index (migration 8) narrows a substring search on
+/// `u.rowid IN (…) AND `: the trigram index (migration 9) narrows a substring search on
 /// `fields` to its candidates, when `text` is long enough for trigrams. The condition that
 /// follows keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can miss
 /// rows but never show a wrong one.
-fn push_substring_candidates(qb: &mut QueryBuilder<'_, Sqlite>, fields: &[TextField], text: &str) {
+fn push_substring_candidates(qb: &mut QueryBuilder<'_, Sqlite>, scope: &str, fields: &[TextField], text: &str) {
     if text.chars().count() < TRIGRAM {
         return;
     }
     qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
-        .push_bind(trigram_phrase(fields, text))
+        .push_bind(trigram_query(scope, fields, text))
         .push(") AND ");
 }
 

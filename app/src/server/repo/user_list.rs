@@ -5,7 +5,7 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::user_filter_sql::{push_filter, push_tag_match, substring_search, trigram_phrase};
+use super::user_filter_sql::{push_filter, push_tag_match, substring_search, trigram_query};
 use crate::domain::user_filter::{OrderBy, UserFilter};
 use crate::experience::users::UserDetail;
 
@@ -113,8 +113,18 @@ struct Plan<'a> {
     filter: &'a UserFilter,
     /// The tag read from its index, and the rest of the filter.
     from_tag: Option<(&'a str, Option<&'a str>, Vec<UserFilter>)>,
-    /// Narrow substring searches with the trigram index.
-    trigrams: bool,
+    /// The application's scope in the trigram index, when substring searches are narrowed with it.
+    trigrams: Option<String>,
+    /// The trigram-index query of the filter's substring search, if it has one.
+    search: Option<TrigramSearch>,
+}
+
+struct TrigramSearch {
+    query: String,
+    /// The search is the whole filter, ignores case, and is ASCII: the index alone answers how
+    /// many users match. (Its trigrams fold case beyond ASCII where `LIKE` does not, so other
+    /// texts are counted from the rows.)
+    counts_alone: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -138,11 +148,22 @@ impl<'a> Plan<'a> {
                 from_tag = Some((key, value, rest));
             }
         }
-        let trigrams = match substring_search(filter) {
-            Some((fields, text)) => few_matching(conn, &trigram_phrase(&fields, &text)).await?,
-            None => true,
-        };
-        Ok(Plan { application_id, filter, from_tag, trigrams })
+        let mut search = None;
+        let mut trigrams = None;
+        if let Some(found) = substring_search(filter) {
+            let scope = sqlx::query_scalar!("SELECT search_scope FROM applications WHERE id = ?", application_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(scope) = scope {
+                let query = trigram_query(&scope, &found.fields, &found.text);
+                if few_matching(conn, &query).await? {
+                    trigrams = Some(scope);
+                }
+                let counts_alone = conjuncts.len() == 1 && found.ignores_case && found.text.is_ascii();
+                search = Some(TrigramSearch { query, counts_alone });
+            }
+        }
+        Ok(Plan { application_id, filter, from_tag, trigrams, search })
     }
 
     /// Pushes `SELECT {select} FROM … WHERE` the filter holds, the users table as `u`.
@@ -154,27 +175,32 @@ impl<'a> Plan<'a> {
                 ));
                 push_tag_match(qb, "t", key, *value);
                 qb.push(" WHERE u.application_id = ").push_bind(self.application_id.to_owned()).push(" AND ");
-                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams);
+                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams.as_deref());
             }
             None => {
                 qb.push(format_args!("SELECT {select} FROM experience_users u WHERE u.application_id = "));
                 qb.push_bind(self.application_id.to_owned()).push(" AND ");
-                push_filter(qb, self.filter, self.trigrams);
+                push_filter(qb, self.filter, self.trigrams.as_deref());
             }
         }
     }
 }
 
-/// Do at most `FEW_MATCHING` users (of any application) match this trigram-index query?
-async fn few_matching(conn: &mut SqliteConnection, phrase: &str) -> Result<bool, sqlx::Error> {
-    let matching: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ? LIMIT ?)",
+/// Do at most `FEW_MATCHING` users match this trigram-index query?
+async fn few_matching(conn: &mut SqliteConnection, query: &str) -> Result<bool, sqlx::Error> {
+    Ok(index_count(conn, query, Some(FEW_MATCHING + 1)).await? <= FEW_MATCHING)
+}
+
+/// How many users the trigram index holds for `query`, up to `cap`.
+async fn index_count(conn: &mut SqliteConnection, query: &str, cap: Option<i64>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM (SELECT rowid FROM experience_users_fts
+           WHERE experience_users_fts MATCH ?1 LIMIT coalesce(?2, -1))"#,
+        query,
+        cap
     )
-    .bind(phrase)
-    .bind(FEW_MATCHING + 1)
     .fetch_one(conn)
-    .await?;
-    Ok(matching <= FEW_MATCHING)
+    .await
 }
 
 /// Are at most `FEW_TAGGED` users (of any application) tagged so?
@@ -342,6 +368,11 @@ pub async fn count(
     cap: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     let plan = Plan::new(conn, application_id, filter, true).await?;
+    // A common text (one user in eight, say) has too many matches to look each up in the users
+    // table (~1 µs each), but the index's posting lists count them alone.
+    if let Some(TrigramSearch { query, counts_alone: true }) = &plan.search {
+        return index_count(conn, query, cap).await;
+    }
     let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (");
     plan.push_select(&mut qb, "1");
     if let Some(cap) = cap {
