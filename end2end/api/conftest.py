@@ -80,7 +80,7 @@ def server():
     base = None
     for line in process.stdout:
         if line.startswith("Serving on "):
-            base = line.split()[-1]
+            base = line.split()[2]
             break
     assert base, "the server did not start"
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()

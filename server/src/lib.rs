@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bootstrap;
+pub mod database_url;
 pub mod experience;
 pub mod middleware;
 pub mod rest;

@@ -2,6 +2,7 @@ use app::server::{api_tokens_service, db, passwords::PasswordHasher, AppState};
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
+use server::database_url::DatabaseUrl;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -14,8 +15,15 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The database: sqlite://PATH (the file and its directory are created if missing).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/experience-users.db", global = true)]
+    /// The database: sqlite://PATH (the file and its directory are created if missing). Any
+    /// other URL stops the start with the reason.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/experience-users.db",
+        global = true,
+        hide_env_values = true
+    )]
     database_url: String,
     #[command(flatten)]
     serve: ServeSettings,
@@ -101,7 +109,7 @@ async fn create_api_token(
     name: &str,
     days: Option<u32>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let pool = db::connect(database_url).await?;
+    let (_, pool) = open(database_url).await?;
     let mut conn = pool.acquire().await?;
     let expires_at = days.map(|d| app::server::clock::now_ms() + i64::from(d) * 24 * 60 * 60 * 1000);
     let token = api_tokens_service::create(&mut conn, application, name, expires_at).await?;
@@ -117,8 +125,7 @@ async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dy
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = settings.site_addr;
     options.site_root = settings.site_root.into();
-    ensure_parent_dir(database_url)?;
-    let pool = db::connect(database_url).await?;
+    let (database, pool) = open(database_url).await?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = PasswordHasher::new(settings.argon2_concurrency.map_or(cores, usize::from));
 
@@ -142,20 +149,18 @@ async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dy
         _ => usize::from(settings.trusted_proxy_hops),
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!("Serving on http://{}", listener.local_addr()?);
+    println!("Serving on http://{} from {database}", listener.local_addr()?);
     let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }
 
-/// `sqlite://dir/file.db` needs `dir` to exist before SQLite can create the file.
-fn ensure_parent_dir(url: &str) -> std::io::Result<()> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    match std::path::Path::new(path).parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && path != ":memory:" => std::fs::create_dir_all(dir),
-        _ => Ok(()),
-    }
+/// The database `url` names, opened and migrated; any failure is one line naming it.
+async fn open(url: &str) -> Result<(DatabaseUrl, sqlx::SqlitePool), String> {
+    let database = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
+    database.prepare()?;
+    let pool = db::connect(database.as_str()).await.map_err(|e| format!("cannot open the {database}: {e}"))?;
+    Ok((database, pool))
 }
 
 async fn shutdown_signal() {

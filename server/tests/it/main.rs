@@ -8,5 +8,6 @@ mod experience;
 mod groups_property;
 mod rest;
 mod server_fns;
+mod start;
 mod two_processes;
 mod users;

@@ -44,7 +44,7 @@ fn start(database: &Path) -> Server {
     let base = loop {
         let line = lines.next().expect("the server prints where it serves").unwrap();
         if let Some(address) = line.strip_prefix("Serving on ") {
-            break address.trim().to_owned();
+            break address.split_whitespace().next().unwrap().to_owned();
         }
     };
     // Keep draining stdout so the child never blocks on a full pipe.
