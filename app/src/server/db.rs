@@ -1,3 +1,4 @@
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
@@ -26,9 +27,14 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         // of the pool sees the pages the others brought in. Writes still go through the WAL.
         .pragma("mmap_size", "1073741824");
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-    sqlx::migrate!("../migrations").run(&pool).await?;
+    SQLITE_MIGRATIONS.run(&pool).await?;
     Ok(pool)
 }
+
+/// The schema on each engine: the same tables and meanings (see the first PostgreSQL migration
+/// for where they differ). The server serves from SQLite only, so far.
+pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// The `Conflict` a broken unique constraint stands for, when it is one a user can cause (an
 /// email taken in the application); `None` for anything else.
@@ -49,6 +55,24 @@ pub fn taken(error: &sqlx::Error) -> Option<AppError> {
 /// concurrent creations did exactly that.
 pub async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
     pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// A write transaction on PostgreSQL that changes the users, groups or tags of one
+/// application. It first takes that application's row lock, which the triggers' counters take
+/// anyway: taken first, every writer of the application takes its row locks in one order and
+/// two writers cannot deadlock (taken last, a user's deletion and a concurrent insertion with
+/// tags did: tests/it/postgres.rs). Writers of one application queue, as all writers do on
+/// SQLite.
+pub async fn begin_application_write(
+    pool: &sqlx::PgPool,
+    application_id: &str,
+) -> Result<Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT 1 FROM applications WHERE id = $1 FOR NO KEY UPDATE")
+        .bind(application_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
 }
 
 /// `begin_write` on a connection the caller already holds.

@@ -6,6 +6,7 @@ mod auth;
 mod common;
 mod experience;
 mod groups_property;
+mod postgres;
 mod rest;
 mod server_fns;
 mod start;
