@@ -19,6 +19,11 @@ impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for
 
     async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::to_bytes(request.into_body(), LIMIT).await.map_err(|_| AppError::TooLarge(LIMIT))?;
+        // Every body is an object: serde would also fill a struct from an array of its fields
+        // in order, so `[null, null]` passed for an empty change.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(ApiError(AppError::field("body", "The body must be a JSON object")));
+        }
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError(AppError::field("body", format!("The body is not valid JSON for this request: {e}"))))

@@ -60,8 +60,13 @@ pub fn parse(
 }
 
 /// `true`, `1` (and Python's `True`) switch a flag on.
-pub fn flag(q: &HashMap<String, String>, name: &str) -> bool {
-    q.get(name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1"))
+/// A boolean query parameter: absent is false; anything but true/false (or 1/0) is refused.
+pub fn flag(q: &HashMap<String, String>, name: &str) -> Result<bool, AppError> {
+    match q.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(_) => Err(AppError::field(name, format!("{name} must be true or false"))),
+    }
 }
 
 #[derive(Serialize)]

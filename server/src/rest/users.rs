@@ -75,17 +75,14 @@ pub async fn list(
         };
         parts.push(UserFilter::Glob { fields: vec![field], glob: Glob::new(filter, false) });
     }
+    let with_ancestors = list_params::flag(&q, "includeAncestorGroups")?;
     let group = q.get("experienceGroupId").filter(|g| !g.is_empty()).cloned();
     match group.as_deref() {
         None => {}
         Some("any") => parts.push(UserFilter::Grouped(true)),
         Some("none") => parts.push(UserFilter::Grouped(false)),
         Some(id) if ids::is_id(id) => {
-            let reach = if list_params::flag(&q, "includeAncestorGroups") {
-                GroupReach::WithAncestors
-            } else {
-                GroupReach::Only
-            };
+            let reach = if with_ancestors { GroupReach::WithAncestors } else { GroupReach::Only };
             parts.push(UserFilter::InGroup { id: id.to_owned(), reach });
         }
         Some(_) => {

@@ -498,3 +498,31 @@ async fn numbered_pages_cover_the_list_exactly_from_either_end() {
         }
     }
 }
+
+/// Two invalid requests an API fuzzer (schemathesis) found accepted with 200: a body that is a
+/// JSON array of the fields' values, and a boolean parameter that is neither true nor false.
+#[tokio::test]
+async fn bodies_must_be_objects_and_flags_booleans() {
+    let s = setup().await;
+    let application = format!("/applications/{}", s.app_id);
+    for body in [json!([null, null]), json!(["Renamed", null]), json!(null), json!("Renamed")] {
+        let answer = s.api("PATCH", &application, Some(body.clone())).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}: {}", answer.body);
+        assert_eq!(answer.json()["message"], "The body must be a JSON object", "{body}");
+    }
+    assert_eq!(s.api("GET", &application, None).await.json()["name"], "Farm", "nothing was changed");
+    let answer = s.api("PATCH", &application, Some(json!({ "name": "Barn" }))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.json()["name"], "Barn");
+
+    let users = format!("/applications/{}/experience/users", s.app_id);
+    for value in ["null", "yes", ""] {
+        let answer = s.api("GET", &format!("{users}?includeAncestorGroups={value}"), None).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{value:?}: {}", answer.body);
+        assert_eq!(answer.json()["message"], "includeAncestorGroups must be true or false");
+    }
+    for value in ["true", "False", "1", "0"] {
+        let answer = s.api("GET", &format!("{users}?includeAncestorGroups={value}"), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{value}: {}", answer.body);
+    }
+}
