@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos
 
 run:
 	scripts/run
@@ -45,3 +45,9 @@ bench-groups: bootstrap
 # The REST users list at 10^6 users through the real HTTP route (run bench-users first).
 bench-rest: bootstrap
 	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-rest'
+
+# Crash durability, long version: KILLS SIGKILLs of the real server under writing clients
+# (make test runs 20); prints what it checked.
+KILLS ?= 200
+chaos: bootstrap
+	bash -c 'source scripts/env.sh && CHAOS_KILLS=$(KILLS) "$$CARGO" test --release -p server --test it -- chaos --nocapture'

@@ -3,10 +3,12 @@
 
 mod applications;
 mod auth;
+mod chaos;
 mod common;
 mod experience;
 mod groups_property;
 mod postgres;
+mod process;
 mod rest;
 mod server_fns;
 mod start;
