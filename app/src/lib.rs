@@ -7,11 +7,12 @@ pub mod applications;
 pub mod auth;
 pub mod components;
 pub mod devices;
-pub mod domain;
-pub mod error;
 pub mod experience;
 #[cfg(feature = "ssr")]
 pub mod server;
+
+// Shared with the storage layer; re-exported so `crate::domain` and `crate::error` read as before.
+pub use model::{domain, error};
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -8,11 +8,4 @@ pub use api::*;
 pub use list_page::ApplicationsPage;
 pub use settings_page::SettingsPage;
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Application {
-    pub id: String,
-    pub name: String,
-    pub user_limit: Option<u32>,
-}
+pub use model::applications::Application;

@@ -2,8 +2,6 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::domain::EMAIL_TAKEN;
-use crate::error::AppError;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -35,18 +33,6 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 /// for where they differ). The server serves from SQLite only, so far.
 pub static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 pub static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
-
-/// The `Conflict` a broken unique constraint stands for, when it is one a user can cause (an
-/// email taken in the application); `None` for anything else.
-pub fn taken(error: &sqlx::Error) -> Option<AppError> {
-    let sqlx::Error::Database(db) = error else { return None };
-    if !db.is_unique_violation() {
-        return None;
-    }
-    // SQLite names no constraint, only its columns: "UNIQUE constraint failed: t.a, t.b".
-    let what = db.constraint().unwrap_or_else(|| db.message());
-    what.contains("experience_users.email_normalized").then(|| AppError::taken("email", EMAIL_TAKEN))
-}
 
 /// A write transaction. `BEGIN IMMEDIATE` takes the write lock at once, waiting for it as long
 /// as the busy timeout allows. A deferred `BEGIN` that reads before it writes cannot upgrade

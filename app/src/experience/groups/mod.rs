@@ -3,11 +3,10 @@
 mod api;
 mod device_tag_ties;
 mod edit_page;
-mod model;
 mod page;
 mod parent_select;
 
+pub use ::model::groups::*;
 pub use api::*;
 pub use edit_page::EditGroupPage;
-pub use model::*;
 pub use page::GroupsPage;

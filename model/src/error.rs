@@ -2,11 +2,11 @@
 //! of every error answer of the server, `{type, message}` (plus `code` and the details that
 //! let the browser rebuild the very enum the server produced); `status()` maps it once to HTTP.
 
-use leptos::server_fn::{
+use serde::{Deserialize, Serialize};
+use server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Messages keyed by the form field they belong to (`"email"`, `"name"`, …).
@@ -243,18 +243,32 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// Database failures: a taken unique value becomes a `Conflict` naming its field (the
-/// constraint is read in `server::db`, once per engine); anything else is logged and answered
-/// as the opaque `Internal`.
+/// Database failures: a taken unique value becomes a `Conflict` naming its field; anything else
+/// is logged and answered as the opaque `Internal`.
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        if let Some(taken) = crate::server::db::taken(&error) {
+        if let Some(taken) = taken(&error) {
             return taken;
         }
         tracing::error!(%error, "database error");
         Self::Internal
     }
+}
+
+/// The `Conflict` a broken unique constraint stands for, when it is one a user can cause (an
+/// email taken in the application); `None` for anything else. SQLite names the columns in its
+/// message ("UNIQUE constraint failed: experience_users.application_id, …email_normalized"),
+/// PostgreSQL names the constraint (`experience_users_application_id_email_normalized_key`).
+#[cfg(feature = "ssr")]
+pub fn taken(error: &sqlx::Error) -> Option<AppError> {
+    let sqlx::Error::Database(db) = error else { return None };
+    if !db.is_unique_violation() {
+        return None;
+    }
+    let what = db.constraint().unwrap_or_else(|| db.message());
+    (what.contains("experience_users") && what.contains("email_normalized"))
+        .then(|| AppError::taken("email", crate::domain::EMAIL_TAKEN))
 }
 
 #[cfg(test)]

@@ -32,8 +32,8 @@ pub struct UserPage {
     pub counts: ViewCounts,
     /// Users in this view that match the filters, counted up to `MATCH_COUNT_CAP + 1`.
     pub matching: i64,
-    pub prev: Option<super::PageAt>,
-    pub next: Option<super::PageAt>,
+    pub prev: Option<crate::user_query::PageAt>,
+    pub next: Option<crate::user_query::PageAt>,
     /// When all the application's tokens were last invalidated.
     pub tokens_invalidated_at: Option<i64>,
 }

@@ -1,0 +1,10 @@
+//! Shared by the browser (WASM) and the server: domain values, wire models, the error type.
+
+pub mod api_tokens;
+pub mod applications;
+pub mod devices;
+pub mod domain;
+pub mod error;
+pub mod groups;
+pub mod user_query;
+pub mod users;
