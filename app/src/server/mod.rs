@@ -1,22 +1,14 @@
-//! Everything that only exists on the server: the database, password hashing, sessions.
+//! Everything that only exists on the server. The storage and the services live in the `store`
+//! crate, re-exported here so `crate::server::users_service` and the like read as before; what
+//! only the doors need (request context, client address, the shared state) is here.
 //! Compiled only with the `ssr` feature.
 
-pub mod api_tokens_service;
-pub mod applications_service;
 pub mod client_ip;
-pub mod clock;
 pub mod context;
-pub mod db;
-pub mod groups_service;
-pub mod headers;
-pub mod ids;
-pub mod passwords;
-pub mod repo;
-pub mod sessions;
-pub mod sign_in_limits;
-pub mod sign_in_service;
 pub mod state;
-pub mod user_lists;
-pub mod users_service;
 
 pub use state::AppState;
+pub use store::{
+    api_tokens_service, applications_service, clock, db, groups_service, headers, ids, passwords, repo, sessions,
+    sign_in_limits, sign_in_service, user_lists, users_service,
+};

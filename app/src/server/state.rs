@@ -1,30 +1,39 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
+use std::ops::{Deref, DerefMut};
 
 use super::passwords::PasswordHasher;
-use super::sign_in_limits::{Limits, SignInLimiter};
+use store::Store;
+pub use store::DEFAULT_TOKEN_TTL_MS;
 
-/// Experience tokens last 30 days unless configured otherwise.
-pub const DEFAULT_TOKEN_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
-
-/// Shared by every handler and server function (the latter get it as context).
+/// Shared by every handler and server function (the latter get it as context): the services'
+/// `Store` (reached through `Deref`: `state.pool`, `&state` where a `&Store` is asked), and
+/// what only the doors need.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
-    pub hasher: PasswordHasher,
-    pub sign_in_limits: SignInLimiter,
-    /// How long an experience user's token is valid after it is issued.
-    pub token_ttl_ms: i64,
+    pub store: Store,
     /// How many proxies in front of the server append to `X-Forwarded-For` (see `client_ip::of`).
     pub proxy_hops: usize,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, hasher: PasswordHasher) -> Self {
-        // The limits live in the database, so every instance sharing it shares them.
-        let sign_in_limits = SignInLimiter::new(pool.clone(), Limits::default());
-        Self { leptos_options, pool, hasher, sign_in_limits, token_ttl_ms: DEFAULT_TOKEN_TTL_MS, proxy_hops: 0 }
+        Self { leptos_options, store: Store::new(pool, hasher), proxy_hops: 0 }
+    }
+}
+
+impl Deref for AppState {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 }

@@ -77,7 +77,7 @@ pub async fn tags(conn: &mut SqliteConnection, device_id: &str) -> Result<Vec<(S
 pub async fn list(
     conn: &mut SqliteConnection,
     application_id: &str,
-) -> Result<Vec<crate::devices::DeviceRow>, sqlx::Error> {
+) -> Result<Vec<model::devices::DeviceRow>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT d.id AS "id!", d.name, d.description,
                   (SELECT COUNT(*) FROM experience_group_devices gd WHERE gd.device_id = d.id) AS "group_count!: i64"
@@ -89,7 +89,7 @@ pub async fn list(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let tags = tags(&mut *conn, &r.id).await?;
-        out.push(crate::devices::DeviceRow {
+        out.push(model::devices::DeviceRow {
             id: r.id,
             name: r.name,
             description: r.description,
@@ -104,7 +104,7 @@ pub async fn get(
     conn: &mut SqliteConnection,
     application_id: &str,
     id: &str,
-) -> Result<Option<crate::devices::DeviceDetail>, sqlx::Error> {
+) -> Result<Option<model::devices::DeviceDetail>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!", name, description FROM devices WHERE application_id = ? AND id = ?"#,
         application_id,
@@ -118,7 +118,7 @@ pub async fn get(
         sqlx::query_scalar!("SELECT group_id FROM experience_group_devices WHERE device_id = ? ORDER BY group_id", id)
             .fetch_all(conn)
             .await?;
-    Ok(Some(crate::devices::DeviceDetail { id: row.id, name: row.name, description: row.description, tags, group_ids }))
+    Ok(Some(model::devices::DeviceDetail { id: row.id, name: row.name, description: row.description, tags, group_ids }))
 }
 
 pub async fn insert(

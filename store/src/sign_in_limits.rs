@@ -171,8 +171,7 @@ mod tests {
 
     async fn limiter(limits: Limits) -> (SignInLimiter, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let pool =
-            super::super::db::connect(&format!("sqlite://{}", dir.path().join("limits.db").display())).await.unwrap();
+        let pool = crate::db::connect(&format!("sqlite://{}", dir.path().join("limits.db").display())).await.unwrap();
         (SignInLimiter::new(pool, limits), dir)
     }
 

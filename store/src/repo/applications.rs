@@ -1,6 +1,6 @@
 use sqlx::SqliteConnection;
 
-use crate::applications::Application;
+use model::applications::Application;
 
 pub async fn list(conn: &mut SqliteConnection) -> Result<Vec<Application>, sqlx::Error> {
     sqlx::query_as!(

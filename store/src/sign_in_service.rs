@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use super::passwords::Admission;
 use super::sign_in_limits::Account;
-use super::{repo, AppState};
+use super::{repo, Store};
 use crate::domain::Email;
 use crate::error::AppError;
 
@@ -32,7 +32,7 @@ impl Realm<'_> {
 /// The id of the account whose email and password these are; `BadCredentials` whether the
 /// email is unknown or the password wrong; `RateLimited` while the account is locked.
 pub async fn verify(
-    state: &AppState,
+    state: &Store,
     realm: Realm<'_>,
     email: &str,
     password: String,
@@ -62,7 +62,7 @@ pub async fn verify(
 
 /// `Some(id)` when the password is the account's.
 async fn check(
-    state: &AppState,
+    state: &Store,
     realm: Realm<'_>,
     email_normalized: &str,
     password: String,

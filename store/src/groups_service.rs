@@ -3,7 +3,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{clock::now_ms, ids, repo, repo::groups::DeviceTagTie, AppState};
+use super::{clock::now_ms, ids, repo, repo::groups::DeviceTagTie, Store};
 use crate::domain::{tag_problems, Description, Name, TagKey, TagValue};
 use crate::error::{AppError, FieldErrors};
 
@@ -127,7 +127,7 @@ async fn write_ties(
     Ok(())
 }
 
-pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -> Result<String, AppError> {
+pub async fn create(state: &Store, application_id: &str, input: GroupInput) -> Result<String, AppError> {
     let mut conn = state.pool.acquire().await?;
     let mut errors = FieldErrors::new();
     if input.name.is_none() {
@@ -153,7 +153,7 @@ pub async fn create(state: &AppState, application_id: &str, input: GroupInput) -
     Ok(group.id)
 }
 
-pub async fn update(state: &AppState, application_id: &str, group_id: &str, input: GroupInput) -> Result<(), AppError> {
+pub async fn update(state: &Store, application_id: &str, group_id: &str, input: GroupInput) -> Result<(), AppError> {
     let mut conn = state.pool.acquire().await?;
     let current = repo::groups::get(&mut conn, application_id, group_id).await?.ok_or_else(group_not_found)?;
     let mut errors = FieldErrors::new();
@@ -185,7 +185,7 @@ pub async fn update(state: &AppState, application_id: &str, group_id: &str, inpu
 }
 
 /// Deletes a group; its subgroups move up to its parent and its memberships go.
-pub async fn delete(state: &AppState, application_id: &str, group_id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &Store, application_id: &str, group_id: &str) -> Result<(), AppError> {
     let mut tx = super::db::begin_write(&state.pool).await?;
     if !repo::groups::delete(&mut tx, application_id, group_id, now_ms()).await? {
         return Err(group_not_found());

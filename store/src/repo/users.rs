@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::user_list::UserRecord;
-use crate::experience::users::{UserDetail, ViewCounts};
+use model::users::{UserDetail, ViewCounts};
 
 pub struct NewUser<'a> {
     pub id: &'a str,

@@ -297,9 +297,9 @@ pub async fn replace_group_tags(
 pub async fn nodes(
     conn: &mut SqliteConnection,
     application_id: &str,
-) -> Result<Vec<crate::experience::groups::GroupNode>, sqlx::Error> {
+) -> Result<Vec<model::groups::GroupNode>, sqlx::Error> {
     sqlx::query_as!(
-        crate::experience::groups::GroupNode,
+        model::groups::GroupNode,
         r#"SELECT g.id AS "id!", g.name, g.description, g.parent_id,
                   (SELECT COUNT(*) FROM experience_group_members m WHERE m.group_id = g.id) AS "member_count!: i64",
                   (SELECT COUNT(*) FROM experience_group_devices d WHERE d.group_id = g.id) AS "device_count!: i64"
@@ -317,9 +317,9 @@ pub async fn detail(
     id: &str,
     members: i64,
     devices: i64,
-) -> Result<Option<crate::experience::groups::GroupDetail>, sqlx::Error> {
+) -> Result<Option<model::groups::GroupDetail>, sqlx::Error> {
     let node = sqlx::query_as!(
-        crate::experience::groups::GroupNode,
+        model::groups::GroupNode,
         r#"SELECT g.id AS "id!", g.name, g.description, g.parent_id,
                   (SELECT COUNT(*) FROM experience_group_members m WHERE m.group_id = g.id) AS "member_count!: i64",
                   (SELECT COUNT(*) FROM experience_group_devices d WHERE d.group_id = g.id) AS "device_count!: i64"
@@ -359,5 +359,5 @@ pub async fn detail(
     .map(|r| (r.id, r.name))
     .collect();
     let device_tags = device_tags(conn, id).await?.into_iter().map(|t| (t.key, t.value)).collect();
-    Ok(Some(crate::experience::groups::GroupDetail { node, members: member_rows, devices: device_rows, device_tags }))
+    Ok(Some(model::groups::GroupDetail { node, members: member_rows, devices: device_rows, device_tags }))
 }

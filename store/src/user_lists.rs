@@ -7,9 +7,8 @@ use sqlx::SqliteConnection;
 use super::repo::{self, user_list::Order, user_list::Start};
 use crate::domain::user_filter::UserFilter;
 use crate::error::AppError;
-use crate::experience::users::{
-    ListQuery, PageAt, SortDir, UserDetail, UserPage, UserRow, ViewCounts, MATCH_COUNT_CAP,
-};
+use model::user_query::{ListQuery, PageAt, SortDir};
+use model::users::{UserDetail, UserPage, UserRow, ViewCounts, MATCH_COUNT_CAP};
 
 /// One page of the admin list with every view's count: what the list page shows.
 pub async fn admin_page(

@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::api_tokens::ApiTokenInfo;
+use model::api_tokens::ApiTokenInfo;
 
 pub async fn insert(
     conn: &mut SqliteConnection,

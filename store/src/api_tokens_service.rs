@@ -4,9 +4,9 @@ use rand::RngCore;
 use sqlx::SqliteConnection;
 
 use super::{clock::now_ms, ids, repo, sessions::hash_token};
-use crate::api_tokens::{ApiTokenInfo, NewApiToken};
 use crate::domain::ApplicationName;
 use crate::error::AppError;
+use model::api_tokens::{ApiTokenInfo, NewApiToken};
 
 /// Secrets carry a recognisable prefix (so leaked ones can be found by scanners) and 256 random bits.
 pub fn new_secret() -> String {

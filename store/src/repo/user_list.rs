@@ -7,7 +7,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::user_filter_sql::{push_filter, push_tag_match, substring_search, trigram_query};
 use crate::domain::user_filter::{OrderBy, UserFilter};
-use crate::experience::users::UserDetail;
+use model::users::UserDetail;
 
 /// Every column of a user a list may show.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

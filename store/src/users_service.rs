@@ -3,10 +3,10 @@
 
 use sqlx::SqliteConnection;
 
-use super::{clock::now_ms, ids, repo, AppState};
+use super::{clock::now_ms, ids, repo, Store};
 use crate::domain::{tag_problems, validate_user, ValidUser, EMAIL_TAKEN};
 use crate::error::{AppError, FieldErrors};
-use crate::experience::users::UserDetail;
+use model::users::UserDetail;
 
 /// What a caller asks to set. `None` leaves a field as it is (and, on creation, empty).
 #[derive(Debug, Default, Clone)]
@@ -98,7 +98,7 @@ async fn write_extras(conn: &mut SqliteConnection, user_id: &str, input: &UserIn
 
 /// Adds a user with their tags and groups in one transaction; the application's user limit
 /// holds under concurrency because the count is read after the insert took the write lock.
-pub async fn create(state: &AppState, application_id: &str, input: UserInput) -> Result<String, AppError> {
+pub async fn create(state: &Store, application_id: &str, input: UserInput) -> Result<String, AppError> {
     let mut conn = state.pool.acquire().await?;
     let fields = Fields {
         email: input.email.as_deref().unwrap_or_default(),
@@ -185,7 +185,7 @@ impl UserInput {
 /// Changes what `input` sets. With `expected_version`, a save based on an older version is
 /// refused (the admin pages); without, the change applies to the current version (REST).
 pub async fn update(
-    state: &AppState,
+    state: &Store,
     application_id: &str,
     user_id: &str,
     expected_version: Option<i64>,

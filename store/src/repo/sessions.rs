@@ -1,6 +1,6 @@
 use sqlx::SqliteConnection;
 
-use crate::server::sessions::CurrentAdmin;
+use crate::sessions::CurrentAdmin;
 
 pub async fn insert(
     conn: &mut SqliteConnection,
