@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos tti
 
 run:
 	scripts/run
@@ -51,3 +51,7 @@ bench-rest: bootstrap
 KILLS ?= 200
 chaos: bootstrap
 	bash -c 'source scripts/env.sh && CHAOS_KILLS=$(KILLS) "$$CARGO" test --release -p server --test it -- chaos --nocapture'
+
+# Time to interactive of the login page and the users list (10^4 users) on a throttled network.
+tti: build
+	scripts/tti
