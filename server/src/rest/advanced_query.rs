@@ -126,6 +126,9 @@ fn condition(name: &str, value: &Value) -> Result<Filter, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::user_filter::{OrderBy, TextField};
+    use app::server::repo::user_list::{self, Order, Start};
+    use proptest::prelude::*;
     use serde_json::json;
 
     #[test]
@@ -154,5 +157,199 @@ mod tests {
         assert!(parse(&json!({ "$and": {} })).is_err());
         assert!(parse(&json!({ "creationDate": "yesterday" })).is_err());
         assert!(parse(&json!([1])).is_err());
+    }
+
+    /// Keys an attacker or a typo would send: every field and operator, some unknown ones,
+    /// and any short text.
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "$and",
+                "$or",
+                "$nor",
+                "email",
+                "firstName",
+                "lastName",
+                "id",
+                "creationDate",
+                "lastUpdated",
+                "lastLogin",
+                "passwordLastUpdated",
+                "experienceGroupId",
+                "userTags.floor",
+                "userTags.a b",
+                "$eq",
+                "$ne",
+                "$gt",
+                "$lt",
+                "$gte",
+                "$lte",
+                "$startsWith",
+                "$endsWith",
+                "$contains",
+                "$in",
+                "$nin",
+                "$ci",
+                "$regex",
+                "password",
+            ])
+            .prop_map(str::to_owned),
+            ".{0,8}",
+        ]
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<f64>().prop_map(|n| json!(n)),
+            prop::sample::select(vec!["2026-11-27T10:00:00.000Z", "1970-01-01T00:00:00Z", "ann", "%", "_", "*", "\\"])
+                .prop_map(|s| json!(s)),
+            ".{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(key(), inner, 0..5).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Queries shaped as Losant's are (combinators over fields over operators), with any values:
+    /// most of them parse, so the property below runs the parsed filters, not only refusals.
+    fn query_shape() -> impl Strategy<Value = Value> {
+        let field = prop::sample::select(vec![
+            "email",
+            "firstName",
+            "lastName",
+            "id",
+            "creationDate",
+            "lastUpdated",
+            "lastLogin",
+            "passwordLastUpdated",
+            "experienceGroupId",
+            "userTags.floor",
+        ]);
+        let op = prop::sample::select(vec![
+            "$eq",
+            "$ne",
+            "$gt",
+            "$lt",
+            "$gte",
+            "$lte",
+            "$startsWith",
+            "$endsWith",
+            "$contains",
+            "$in",
+            "$nin",
+        ]);
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(|n| json!(n)),
+            prop::sample::select(vec!["2026-11-27T10:00:00.000Z", "ann", "Ann@Farm.io", "%", "_", "lee", "0"])
+                .prop_map(|s| json!(s)),
+            ".{1,6}".prop_map(Value::String),
+        ];
+        let operand = prop_oneof![leaf.clone(), prop::collection::vec(leaf.clone(), 0..4).prop_map(Value::Array)];
+        let condition = (
+            field,
+            prop_oneof![
+                leaf.clone().boxed(),
+                (prop::collection::btree_map(op, operand, 1..3), any::<bool>())
+                    .prop_map(|(ops, ci)| {
+                        let mut map: serde_json::Map<String, Value> =
+                            ops.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                        if ci {
+                            map.insert("$ci".into(), json!(true));
+                        }
+                        Value::Object(map)
+                    })
+                    .boxed(),
+            ],
+        )
+            .prop_map(|(field, value)| json!({ field: value }));
+        condition.prop_recursive(3, 24, 4, |inner| {
+            (prop::sample::select(vec!["$and", "$or", "$nor"]), prop::collection::vec(inner, 0..4))
+                .prop_map(|(combinator, parts)| json!({ combinator: parts }))
+        })
+    }
+
+    /// A small database the parsed filters run on, shared by every case.
+    fn database() -> &'static (tokio::runtime::Runtime, sqlx::SqlitePool, tempfile::TempDir) {
+        static DB: std::sync::OnceLock<(tokio::runtime::Runtime, sqlx::SqlitePool, tempfile::TempDir)> =
+            std::sync::OnceLock::new();
+        DB.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let pool = runtime.block_on(async {
+                let pool = app::server::db::connect(&format!("sqlite://{}/q.db", dir.path().display())).await.unwrap();
+                sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Farm', 0, 0)")
+                    .bind(APP)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query(
+                    "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash,
+                                                   first_name, last_name, created_at, updated_at, password_updated_at,
+                                                   last_login_at)
+                     VALUES ('u1', ?1, 'Ann@Farm.io', 'ann@farm.io', 'x', 'Ann', 'Lee', 1, 2, 3, 0),
+                            ('u2', ?1, 'bob@mill.io', 'bob@mill.io', 'x', 'Bob', '', 5, 6, 7, 8)",
+                )
+                .bind(APP)
+                .execute(&pool)
+                .await
+                .unwrap();
+                pool
+            });
+            (runtime, pool, dir)
+        })
+    }
+
+    const APP: &str = "0000000000000000000000a1";
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Any JSON is either refused with a message for the `query` field or becomes a filter
+        /// that runs: no panic, and no accepted query that the database then rejects (a 500).
+        #[test]
+        fn any_query_is_refused_or_runs(query in prop_oneof![json_value(), query_shape()]) {
+            match parse(&query) {
+                Err(message) => prop_assert!(message.starts_with("query:"), "{message}"),
+                Ok(filter) => {
+                    let (runtime, pool, _) = database();
+                    runtime.block_on(async {
+                        let mut conn = pool.acquire().await.unwrap();
+                        let order = Order { by: OrderBy::Email, descending: false };
+                        let total = user_list::count(&mut conn, APP, &filter, None).await;
+                        prop_assert!(total.as_ref().is_ok_and(|n| (0..=2).contains(n)), "{query} counted {total:?}");
+                        let page = user_list::page(&mut conn, APP, &filter, order, &Start::First, 10).await;
+                        prop_assert!(page.as_ref().is_ok_and(|p| p.rows.len() as i64 == *total.as_ref().unwrap()),
+                            "{query}: {page:?}");
+                        Ok(())
+                    })?;
+                }
+            }
+        }
+
+        /// Any `filter` glob (REST) or search-box text (admin list) runs, and its page and its
+        /// count agree: wildcards, LIKE's own `%` `_` `\\`, quotes and trigram-length texts included.
+        #[test]
+        fn any_glob_runs(text in "[*%_\\\\'\"a-zA-Z@.é ]{0,10}", contains in any::<bool>()) {
+            let glob = app::domain::user_filter::Glob::new(&text, contains);
+            let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
+            let filter = Filter::Glob { fields, glob: glob.clone() };
+            let (runtime, pool, _) = database();
+            runtime.block_on(async {
+                let mut conn = pool.acquire().await.unwrap();
+                let order = Order { by: OrderBy::LastName, descending: true };
+                let total = user_list::count(&mut conn, APP, &filter, None).await;
+                let page = user_list::page(&mut conn, APP, &filter, order, &Start::First, 10).await;
+                prop_assert!(total.is_ok() && page.is_ok(), "{glob:?}: {total:?} {page:?}");
+                prop_assert_eq!(page.unwrap().rows.len() as i64, total.unwrap(), "{:?}", glob);
+                Ok(())
+            })?;
+        }
     }
 }
