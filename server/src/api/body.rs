@@ -1,6 +1,7 @@
 use app::error::AppError;
 use axum::extract::{FromRequest, Request};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 
 use super::ApiError;
 
@@ -28,4 +29,12 @@ impl<S: Send + Sync, T: DeserializeOwned, const LIMIT: usize> FromRequest<S> for
             .map(JsonBody)
             .map_err(|e| ApiError(AppError::field("body", format!("The body is not valid JSON for this request: {e}"))))
     }
+}
+
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option` field: absent is `None`,
+/// a value is `Some`, and `null` is refused as the field's type refuses it. (serde alone takes
+/// null for absent, so `{"email": null}` passed as "no change".) With `Option<Option<T>>`,
+/// null is `Some(None)`: for the fields where null means something (a group's `parentId`).
+pub fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }

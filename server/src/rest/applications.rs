@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::api::body::MAX_REST_BODY;
+use crate::api::body::{present, MAX_REST_BODY};
 use crate::api::{ApiError, JsonBody};
 
 #[derive(Serialize)]
@@ -37,7 +37,9 @@ pub struct Summary {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ApplicationPatch {
+    #[serde(default, deserialize_with = "present")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     exp_user_token_cutoff: Option<String>,
 }
 

@@ -10,12 +10,12 @@ use app::server::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 use super::list_params::{self, Collection};
 use super::{Success, SUCCESS};
-use crate::api::body::MAX_REST_BODY;
+use crate::api::body::{present, MAX_REST_BODY};
 use crate::api::{ApiError, JsonBody};
 
 const SORT_FIELDS: &[&str] = &["name", "id", "creationDate", "lastUpdated"];
@@ -49,23 +49,26 @@ pub struct DeviceTag {
     value: Option<String>,
 }
 
-/// Present-but-null and absent differ for `parentId`: null makes the group a root.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
-}
-
-/// `experienceGroupPost.json` / `experienceGroupPatch.json`.
+/// `experienceGroupPost.json` / `experienceGroupPatch.json`. `parentId` and `deviceQueryJson`
+/// may be null (a root group, no query); the other fields may be absent, never null.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GroupBody {
+    #[serde(default, deserialize_with = "present")]
     name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     description: Option<String>,
     #[serde(default, deserialize_with = "present")]
     parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
     experience_user_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
     experience_endpoint_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
     group_tags: Option<BTreeMap<String, String>>,
+    #[serde(default, deserialize_with = "present")]
     device_ids: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
     device_tags: Option<Vec<DeviceTag>>,
     #[serde(default, deserialize_with = "present")]
     device_query_json: Option<Option<String>>,

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::list_params::{self, Collection};
 use super::{advanced_query, Success, SUCCESS};
-use crate::api::body::MAX_REST_BODY;
+use crate::api::body::{present, MAX_REST_BODY};
 use crate::api::resources::{experience_user, ExperienceUser};
 use crate::api::{ApiError, JsonBody};
 
@@ -26,12 +26,19 @@ const FILTER_FIELDS: &[&str] = &["firstName", "lastName", "email"];
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UserBody {
+    #[serde(default, deserialize_with = "present")]
     email: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     password: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     first_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     last_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     token_cutoff: Option<String>,
+    #[serde(default, deserialize_with = "present")]
     user_tags: Option<BTreeMap<String, String>>,
+    #[serde(default, deserialize_with = "present")]
     experience_group_ids: Option<Vec<String>>,
 }
 
