@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos tti
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos tti fuzz
 
 run:
 	scripts/run
@@ -55,3 +55,9 @@ chaos: bootstrap
 # Time to interactive of the login page and the users list (10^4 users) on a throttled network.
 tti: build
 	scripts/tti
+
+# The property tests of the parsers (domain values, filter globs, the advanced query), long:
+# CASES cases each instead of make test's 256-512. (cargo-fuzz needs a nightly compiler.)
+CASES ?= 20000
+fuzz: bootstrap
+	bash -c 'source scripts/env.sh && PROPTEST_CASES=$(CASES) "$$CARGO" test --release -p model -p server --lib'

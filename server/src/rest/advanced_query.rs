@@ -309,7 +309,10 @@ mod tests {
     const APP: &str = "0000000000000000000000a1";
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+        // 512 cases in `make test`; `make fuzz` sets PROPTEST_CASES for a long run.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(512)
+        ))]
 
         /// Any JSON is either refused with a message for the `query` field or becomes a filter
         /// that runs: no panic, and no accepted query that the database then rejects (a 500).
