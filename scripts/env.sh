@@ -64,3 +64,5 @@ export CARGO WASM_CARGO_ARGS
 # Prints a step and how long it usually takes; `eu_elapsed START` gives seconds since START.
 eu_step() { printf '\n==> %s\n' "$*"; }
 eu_elapsed() { echo $(($(date +%s) - $1)); }
+# A loopback port free at this moment, for a server a script starts.
+eu_free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
