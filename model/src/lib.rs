@@ -6,5 +6,6 @@ pub mod devices;
 pub mod domain;
 pub mod error;
 pub mod groups;
+pub mod timestamps;
 pub mod user_query;
 pub mod users;

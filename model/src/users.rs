@@ -65,11 +65,7 @@ pub struct UserForm {
 /// A millisecond timestamp as `2026-11-27 10:06 UTC`; `None` as "Never".
 pub fn format_time(ms: Option<i64>) -> String {
     let Some(ms) = ms else { return "Never".into() };
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    crate::timestamps::format_ms(ms, time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC"))
 }
 
 #[cfg(test)]

@@ -7,10 +7,7 @@ pub fn now_ms() -> i64 {
 pub fn rfc3339(ms: i64) -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    model::timestamps::format_ms(ms, format)
 }
 
 #[cfg(test)]
