@@ -159,43 +159,28 @@ mod tests {
         assert!(parse(&json!([1])).is_err());
     }
 
+    const FIELDS: [&str; 10] = [
+        "email",
+        "firstName",
+        "lastName",
+        "id",
+        "creationDate",
+        "lastUpdated",
+        "lastLogin",
+        "passwordLastUpdated",
+        "experienceGroupId",
+        "userTags.floor",
+    ];
+    const OPERATORS: [&str; 11] =
+        ["$eq", "$ne", "$gt", "$lt", "$gte", "$lte", "$startsWith", "$endsWith", "$contains", "$in", "$nin"];
+    const COMBINATORS: [&str; 3] = ["$and", "$or", "$nor"];
+
     /// Keys an attacker or a typo would send: every field and operator, some unknown ones,
     /// and any short text.
     fn key() -> impl Strategy<Value = String> {
-        prop_oneof![
-            prop::sample::select(vec![
-                "$and",
-                "$or",
-                "$nor",
-                "email",
-                "firstName",
-                "lastName",
-                "id",
-                "creationDate",
-                "lastUpdated",
-                "lastLogin",
-                "passwordLastUpdated",
-                "experienceGroupId",
-                "userTags.floor",
-                "userTags.a b",
-                "$eq",
-                "$ne",
-                "$gt",
-                "$lt",
-                "$gte",
-                "$lte",
-                "$startsWith",
-                "$endsWith",
-                "$contains",
-                "$in",
-                "$nin",
-                "$ci",
-                "$regex",
-                "password",
-            ])
-            .prop_map(str::to_owned),
-            ".{0,8}",
-        ]
+        let mut known: Vec<&str> = [&COMBINATORS[..], &FIELDS, &OPERATORS].concat();
+        known.extend(["userTags.a b", "$ci", "$regex", "password"]);
+        prop_oneof![prop::sample::select(known).prop_map(str::to_owned), ".{0,8}"]
     }
 
     fn json_value() -> impl Strategy<Value = Value> {
@@ -219,31 +204,8 @@ mod tests {
     /// Queries shaped as Losant's are (combinators over fields over operators), with any values:
     /// most of them parse, so the property below runs the parsed filters, not only refusals.
     fn query_shape() -> impl Strategy<Value = Value> {
-        let field = prop::sample::select(vec![
-            "email",
-            "firstName",
-            "lastName",
-            "id",
-            "creationDate",
-            "lastUpdated",
-            "lastLogin",
-            "passwordLastUpdated",
-            "experienceGroupId",
-            "userTags.floor",
-        ]);
-        let op = prop::sample::select(vec![
-            "$eq",
-            "$ne",
-            "$gt",
-            "$lt",
-            "$gte",
-            "$lte",
-            "$startsWith",
-            "$endsWith",
-            "$contains",
-            "$in",
-            "$nin",
-        ]);
+        let field = prop::sample::select(FIELDS.to_vec());
+        let op = prop::sample::select(OPERATORS.to_vec());
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<i64>().prop_map(|n| json!(n)),
@@ -270,7 +232,7 @@ mod tests {
         )
             .prop_map(|(field, value)| json!({ field: value }));
         condition.prop_recursive(3, 24, 4, |inner| {
-            (prop::sample::select(vec!["$and", "$or", "$nor"]), prop::collection::vec(inner, 0..4))
+            (prop::sample::select(COMBINATORS.to_vec()), prop::collection::vec(inner, 0..4))
                 .prop_map(|(combinator, parts)| json!({ combinator: parts }))
         })
     }
@@ -308,6 +270,16 @@ mod tests {
 
     const APP: &str = "0000000000000000000000a1";
 
+    /// The filter's count and first page of 10 on the shared database.
+    fn run(filter: &Filter, order: Order) -> (Result<i64, sqlx::Error>, Result<user_list::Page, sqlx::Error>) {
+        let (runtime, pool, _) = database();
+        runtime.block_on(async {
+            let mut conn = pool.acquire().await.unwrap();
+            let total = user_list::count(&mut conn, APP, filter, None).await;
+            (total, user_list::page(&mut conn, APP, filter, order, &Start::First, 10).await)
+        })
+    }
+
     proptest! {
         // 512 cases in `make test`; `make fuzz` sets PROPTEST_CASES for a long run.
         #![proptest_config(ProptestConfig::with_cases(
@@ -321,17 +293,10 @@ mod tests {
             match parse(&query) {
                 Err(message) => prop_assert!(message.starts_with("query:"), "{message}"),
                 Ok(filter) => {
-                    let (runtime, pool, _) = database();
-                    runtime.block_on(async {
-                        let mut conn = pool.acquire().await.unwrap();
-                        let order = Order { by: OrderBy::Email, descending: false };
-                        let total = user_list::count(&mut conn, APP, &filter, None).await;
-                        prop_assert!(total.as_ref().is_ok_and(|n| (0..=2).contains(n)), "{query} counted {total:?}");
-                        let page = user_list::page(&mut conn, APP, &filter, order, &Start::First, 10).await;
-                        prop_assert!(page.as_ref().is_ok_and(|p| p.rows.len() as i64 == *total.as_ref().unwrap()),
-                            "{query}: {page:?}");
-                        Ok(())
-                    })?;
+                    let (total, page) = run(&filter, Order { by: OrderBy::Email, descending: false });
+                    prop_assert!(total.as_ref().is_ok_and(|n| (0..=2).contains(n)), "{query} counted {total:?}");
+                    prop_assert!(page.as_ref().is_ok_and(|p| p.rows.len() as i64 == *total.as_ref().unwrap()),
+                        "{query}: {page:?}");
                 }
             }
         }
@@ -343,16 +308,9 @@ mod tests {
             let glob = app::domain::user_filter::Glob::new(&text, contains);
             let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
             let filter = Filter::Glob { fields, glob: glob.clone() };
-            let (runtime, pool, _) = database();
-            runtime.block_on(async {
-                let mut conn = pool.acquire().await.unwrap();
-                let order = Order { by: OrderBy::LastName, descending: true };
-                let total = user_list::count(&mut conn, APP, &filter, None).await;
-                let page = user_list::page(&mut conn, APP, &filter, order, &Start::First, 10).await;
-                prop_assert!(total.is_ok() && page.is_ok(), "{glob:?}: {total:?} {page:?}");
-                prop_assert_eq!(page.unwrap().rows.len() as i64, total.unwrap(), "{:?}", glob);
-                Ok(())
-            })?;
+            let (total, page) = run(&filter, Order { by: OrderBy::LastName, descending: true });
+            prop_assert!(total.is_ok() && page.is_ok(), "{glob:?}: {total:?} {page:?}");
+            prop_assert_eq!(page.unwrap().rows.len() as i64, total.unwrap(), "{:?}", glob);
         }
     }
 }

@@ -21,14 +21,14 @@ use std::time::{Duration, Instant};
 struct Fate {
     id: Option<String>,
     created: bool,
-    /// first names sent after the creation's "v0", and whether the last acknowledged is known.
+    /// The rename to "v1": `Some(true)` acknowledged; `Some(false)`: sent, answer lost.
     renamed: Option<bool>,
     /// `Some(true)`: deletion acknowledged; `Some(false)`: asked, answer lost.
     deleted: Option<bool>,
     tag: String,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Log {
     users: BTreeMap<String, Fate>,
     tokens: Vec<String>,
@@ -232,10 +232,7 @@ async fn acknowledged_writes_survive_sigkill() {
         tokio::time::sleep(Duration::from_millis(wait)).await;
         *shared.write().unwrap() = None;
         drop(server.take()); // SIGKILL, then reaped
-        let snapshot = {
-            let log = log.lock().unwrap();
-            Log { users: log.users.clone(), tokens: log.tokens.clone(), acknowledged: log.acknowledged }
-        };
+        let snapshot = log.lock().unwrap().clone();
         check(&database, &app_id, &snapshot, kill).await;
         let restarted = start(&database);
         let me = client();
