@@ -128,13 +128,13 @@ struct TrigramSearch {
 }
 
 impl<'a> Plan<'a> {
-    /// Reads from the tag index when the filter names a tag held by few users, or whenever it
-    /// names one with `always_from_tag` (counting: the tag's rows are fewer than the users').
+    /// Reads from the tag index when the filter names a tag held by few users, or, `counting`,
+    /// whenever it names one (the tag's rows are fewer than the users').
     async fn new(
         conn: &mut SqliteConnection,
         application_id: &'a str,
         filter: &'a UserFilter,
-        always_from_tag: bool,
+        counting: bool,
     ) -> Result<Plan<'a>, sqlx::Error> {
         let conjuncts = filter.conjuncts();
         let tagged = conjuncts.iter().enumerate().find_map(|(i, part)| match part {
@@ -143,7 +143,7 @@ impl<'a> Plan<'a> {
         });
         let mut from_tag = None;
         if let Some((i, key, value)) = tagged {
-            if always_from_tag || few_tagged(conn, key, value).await? {
+            if counting || few_tagged(conn, key, value).await? {
                 let rest = conjuncts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| p.clone()).collect();
                 from_tag = Some((key, value, rest));
             }
@@ -156,10 +156,11 @@ impl<'a> Plan<'a> {
                 .await?;
             if let Some(scope) = scope {
                 let query = trigram_query(&scope, &found.fields, &found.text);
-                if few_matching(conn, &query).await? {
+                let counts_alone = conjuncts.len() == 1 && found.ignores_case && found.text.is_ascii();
+                // A count the index answers alone reads no rows, so it needs no plan for them.
+                if !(counting && counts_alone) && few_matching(conn, &query).await? {
                     trigrams = Some(scope);
                 }
-                let counts_alone = conjuncts.len() == 1 && found.ignores_case && found.text.is_ascii();
                 search = Some(TrigramSearch { query, counts_alone });
             }
         }
