@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines chaos tti fuzz
 
 run:
 	scripts/run
@@ -28,10 +28,16 @@ sqlx-prepare:
 clean:
 	rm -rf target end2end/node_modules end2end/test-results
 
-# Seeds USERS experience users (default 10^6) and prints p50/p95 of every list query.
+# Seeds USERS experience users (default 10^6) and prints p50/p95 of every list query; on
+# SQLite in target/bench, or in the PostgreSQL database BENCH_DATABASE_URL names.
 USERS ?= 1000000
+BENCH_DATABASE_URL ?=
 bench-users: bootstrap
-	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-users -- --users $(USERS)'
+	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-users -- --users $(USERS) $(if $(BENCH_DATABASE_URL),--database-url $(BENCH_DATABASE_URL))'
+
+# bench-users and bench-groups on SQLite and on a throwaway PostgreSQL, one table side by side.
+bench-engines: bootstrap
+	USERS=$(USERS) scripts/bench-engines
 
 # Load test of the experience API with wrk: /me, sign-ins against the argon2 ceiling, /me under a sign-in flood.
 bench-experience: bootstrap
@@ -40,7 +46,7 @@ bench-experience: bootstrap
 # Effective devices in a 10-level tree of 10^4 groups and 10^5 devices, and tag-filtered list
 # pages at 10^6 users (run bench-users first: it builds that database).
 bench-groups: bootstrap
-	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-groups'
+	bash -c 'source scripts/env.sh && "$$CARGO" bench -p server --bench bench-groups $(if $(BENCH_DATABASE_URL),-- --database-url $(BENCH_DATABASE_URL))'
 
 # The REST users list at 10^6 users through the real HTTP route (run bench-users first).
 bench-rest: bootstrap

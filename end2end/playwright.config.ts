@@ -45,7 +45,8 @@ export default defineConfig({
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
-      DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
+      // E2E_DATABASE_URL: the suite's PostgreSQL run (scripts/test) names a fresh database.
+      DATABASE_URL: process.env.E2E_DATABASE_URL || `sqlite://${dataDir}/e2e.db`,
       ADMIN_EMAIL: admin.email,
       ADMIN_PASSWORD: admin.password,
       RUST_LOG: "warn",

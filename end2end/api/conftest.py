@@ -71,7 +71,8 @@ def server():
     env = dict(
         os.environ,
         LEPTOS_SITE_ADDR="127.0.0.1:0",
-        DATABASE_URL=f"sqlite://{data}/api.db",
+        # E2E_DATABASE_URL: the suite's PostgreSQL run (scripts/test) names a fresh database.
+        DATABASE_URL=os.environ.get("E2E_DATABASE_URL") or f"sqlite://{data}/api.db",
         ADMIN_EMAIL=ADMIN[0],
         ADMIN_PASSWORD=ADMIN[1],
         RUST_LOG="warn",

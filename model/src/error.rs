@@ -251,6 +251,13 @@ impl From<sqlx::Error> for AppError {
         if let Some(taken) = taken(&error) {
             return taken;
         }
+        // PostgreSQL cannot hold a NUL character in text (SQLite can, but the domain types
+        // refuse it): a request that carries one where no rule checks it is the caller's error.
+        if let sqlx::Error::Database(db) = &error {
+            if db.code().as_deref() == Some("22021") {
+                return AppError::field("text", "Text may not contain the NUL character (\\u0000)");
+            }
+        }
         tracing::error!(%error, "database error");
         Self::Internal
     }

@@ -5,11 +5,18 @@
 //! 2. Tag-filtered list pages at 10^6 users: reuses target/bench/users-1000000.db from
 //!    `make bench-users` and adds tags to it once (10 % `floor`, 1 % `vip`, 0.1 % `rare`).
 //!
-//!     cargo bench -p server --bench bench-groups
+//!     cargo bench -p server --bench bench-groups [-- --database-url postgres://…]
+//!
+//! With a PostgreSQL URL both parts use that database (the tree in an application of its
+//! own, the users from `bench-users` run with the same URL).
 
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField};
-use app::server::{db, repo, user_lists};
-use sqlx::{QueryBuilder, SqliteConnection};
+use app::server::{repo, user_lists, Engine};
+use bench_db::{database_url_arg, open, values};
+use sqlx::AnyConnection;
+
+#[path = "bench_db.rs"]
+mod bench_db;
 use std::time::{Duration, Instant};
 
 const APP_ID: &str = "0000000000000000000000bb";
@@ -50,9 +57,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `cargo bench` runs this in server/; the databases live in the workspace's target/.
     std::env::set_current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))?;
     std::fs::create_dir_all("target/bench")?;
+    let postgres = database_url_arg();
     let mut worst = Duration::ZERO;
-    worst = worst.max(tree().await?);
-    match tags().await? {
+    worst = worst.max(tree(postgres.as_deref()).await?);
+    match tags(postgres.as_deref()).await? {
         Some(p95) => worst = worst.max(p95),
         None => println!("(no target/bench/users-1000000.db: run `make bench-users` first for the tag-filter part)"),
     }
@@ -60,14 +68,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
-    let path = "target/bench/groups.db";
-    let pool = db::connect(&format!("sqlite://{path}")).await?;
-    let mut conn = pool.acquire().await?;
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices").fetch_one(&mut *conn).await?;
+async fn tree(url: Option<&str>) -> Result<Duration, Box<dyn std::error::Error>> {
+    let (store, db) = open(url.unwrap_or("sqlite://target/bench/groups.db")).await?;
+    let mut conn = store.acquire().await?;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM devices WHERE application_id = $1")
+        .bind(APP_ID)
+        .fetch_one(&db)
+        .await?;
     if have != DEVICES as i64 {
         let started = Instant::now();
-        seed_tree(&mut conn).await?;
+        seed_tree(&mut *db.acquire().await?).await?;
         println!(
             "seeded {GROUPS} groups in {LEVELS} levels, {DEVICES} devices in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -75,7 +85,10 @@ async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
     }
     // Users sit in the deepest level: their walk up the tree is the longest.
     let users: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM experience_users ORDER BY id").fetch_all(&mut *conn).await?;
+        sqlx::query_scalar("SELECT id FROM experience_users WHERE application_id = $1 ORDER BY id")
+            .bind(APP_ID)
+            .fetch_all(&db)
+            .await?;
     let mut times = Vec::with_capacity(RUNS);
     let mut devices = 0;
     for i in 0..RUNS {
@@ -86,25 +99,18 @@ async fn tree() -> Result<Duration, Box<dyn std::error::Error>> {
         devices += grants.len();
     }
     println!(
-        "tree: {GROUPS} groups, {LEVELS} levels, {DEVICES} devices; {} users in leaf groups; {:.0} grants per user on average",
+        "tree ({}): {GROUPS} groups, {LEVELS} levels, {DEVICES} devices; {} users in leaf groups; {:.0} grants per user on average",
+        store.engine(),
         users.len(),
         devices as f64 / RUNS as f64
     );
     Ok(report("effective devices of a leaf-group user", times))
 }
 
-async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    for table in [
-        "experience_group_members",
-        "experience_group_devices",
-        "devices",
-        "experience_users",
-        "experience_groups",
-        "applications",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *conn).await?;
-    }
-    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Tree', 0, 0)")
+async fn seed_tree(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    // The application's groups, devices and users go with it (foreign keys).
+    sqlx::query("DELETE FROM applications WHERE id = $1").bind(APP_ID).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES ($1, 'Tree', 0, 0)")
         .bind(APP_ID)
         .execute(&mut *conn)
         .await?;
@@ -113,50 +119,53 @@ async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     for level in 0..LEVELS {
         for chunk in (0..per_level).collect::<Vec<_>>().chunks(500) {
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) ",
+            let sql = format!(
+                "INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) {}",
+                values(chunk.len(), 6)
             );
-            qb.push_values(chunk, |mut b, k| {
+            let mut query = sqlx::query(&sql);
+            for k in chunk {
                 let i = level * per_level + k;
                 let parent = (level > 0).then(|| gid((level - 1) * per_level + next() as usize % per_level));
-                b.push_bind(gid(i))
-                    .push_bind(APP_ID)
-                    .push_bind(format!("G{i}"))
-                    .push_bind(parent)
-                    .push_bind(0i64)
-                    .push_bind(0i64);
-            });
-            qb.build().execute(&mut *tx).await?;
+                query = query.bind(gid(i)).bind(APP_ID).bind(format!("G{i}")).bind(parent).bind(0i64).bind(0i64);
+            }
+            query.execute(&mut *tx).await?;
         }
     }
     for chunk in (0..DEVICES).collect::<Vec<_>>().chunks(500) {
-        let mut qb = QueryBuilder::new("INSERT INTO devices (id, application_id, name, created_at, updated_at) ");
-        qb.push_values(chunk, |mut b, d| {
-            b.push_bind(format!("d{d:023x}"))
-                .push_bind(APP_ID)
-                .push_bind(format!("Device {d}"))
-                .push_bind(0i64)
-                .push_bind(0i64);
-        });
-        qb.build().execute(&mut *tx).await?;
-        let mut qb = QueryBuilder::new("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) ");
-        qb.push_values(chunk, |mut b, d| {
-            b.push_bind(gid(next() as usize % GROUPS)).push_bind(format!("d{d:023x}"));
-        });
-        qb.build().execute(&mut *tx).await?;
+        let sql = format!(
+            "INSERT INTO devices (id, application_id, name, created_at, updated_at) {}",
+            values(chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for d in chunk {
+            query = query.bind(format!("d{d:023x}")).bind(APP_ID).bind(format!("Device {d}")).bind(0i64).bind(0i64);
+        }
+        query.execute(&mut *tx).await?;
+        let sql = format!(
+            "INSERT INTO experience_group_devices (group_id, device_id) {} ON CONFLICT DO NOTHING",
+            values(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for d in chunk {
+            query = query.bind(gid(next() as usize % GROUPS)).bind(format!("d{d:023x}"));
+        }
+        query.execute(&mut *tx).await?;
     }
     for u in 0..500usize {
         let id = format!("e{u:023x}");
-        sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES (?, ?, ?, ?, 'x', '', '', 0, 0, 0)")
+        sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES ($1, $2, $3, $4, 'x', '', '', 0, 0, 0)")
             .bind(&id).bind(APP_ID).bind(format!("u{u}@t.io")).bind(format!("u{u}@t.io"))
             .execute(&mut *tx).await?;
         for _ in 0..2 {
             let leaf = (LEVELS - 1) * per_level + next() as usize % per_level;
-            sqlx::query("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)")
-                .bind(gid(leaf))
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO experience_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(gid(leaf))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     tx.commit().await?;
@@ -164,39 +173,49 @@ async fn seed_tree(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-async fn tags() -> Result<Option<Duration>, Box<dyn std::error::Error>> {
+async fn tags(url: Option<&str>) -> Result<Option<Duration>, Box<dyn std::error::Error>> {
     let path = "target/bench/users-1000000.db";
-    if !std::path::Path::new(path).exists() {
+    if url.is_none() && !std::path::Path::new(path).exists() {
         return Ok(None);
     }
-    let pool = db::connect(&format!("sqlite://{path}")).await?;
-    let mut conn = pool.acquire().await?;
-    let tagged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags").fetch_one(&mut *conn).await?;
-    if tagged == 0 {
+    let (store, db) = open(url.unwrap_or(&format!("sqlite://{path}"))).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COALESCE((SELECT user_count FROM applications WHERE id = $1), 0)")
+        .bind(USERS_APP_ID)
+        .fetch_one(&db)
+        .await?;
+    if users == 0 {
+        return Ok(None);
+    }
+    let mut conn = store.acquire().await?;
+    // One user in `one_in`, drawn by the engine's random numbers.
+    let sample = |one_in: u32| match store.engine() {
+        Engine::Sqlite => format!("abs(random()) % {one_in} = 0"),
+        Engine::Postgres => format!("random() < 1.0 / {one_in}"),
+    };
+    let digit = match store.engine() {
+        Engine::Sqlite => "CAST(abs(random()) % 10 AS TEXT)",
+        Engine::Postgres => "CAST(floor(random() * 10) AS TEXT)",
+    };
+    let count = |key: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM experience_user_tags WHERE key = $1")
+            .bind(key)
+            .fetch_one(&db)
+    };
+    if count("floor").await? == 0 {
         let started = Instant::now();
-        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'floor', CAST(abs(random()) % 10 AS TEXT) FROM experience_users WHERE abs(random()) % 10 = 0")
-            .execute(&mut *conn).await?;
-        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'vip', 'yes' FROM experience_users WHERE abs(random()) % 100 = 0")
-            .execute(&mut *conn).await?;
-        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        sqlx::query(&format!("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'floor', {digit} FROM experience_users WHERE {}", sample(10)))
+            .execute(&db).await?;
+        sqlx::query(&format!("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'vip', 'yes' FROM experience_users WHERE {}", sample(100)))
+            .execute(&db).await?;
+        sqlx::query("ANALYZE").execute(&db).await?;
         println!("tagged the 10^6 users in {:.1} s", started.elapsed().as_secs_f64());
     }
-    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'")
-        .fetch_one(&mut *conn)
-        .await?;
-    if rare == 0 {
-        sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'rare', 'yes' FROM experience_users WHERE abs(random()) % 1000 = 0")
-            .execute(&mut *conn).await?;
-        sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    if count("rare").await? == 0 {
+        sqlx::query(&format!("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 'rare', 'yes' FROM experience_users WHERE {}", sample(1000)))
+            .execute(&db).await?;
+        sqlx::query("ANALYZE").execute(&db).await?;
     }
-    let floor: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'floor'")
-        .fetch_one(&mut *conn)
-        .await?;
-    let vip: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'vip'").fetch_one(&mut *conn).await?;
-    let rare: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_user_tags WHERE key = 'rare'")
-        .fetch_one(&mut *conn)
-        .await?;
+    let (floor, vip, rare) = (count("floor").await?, count("vip").await?, count("rare").await?);
     println!("tags: floor on {floor} users (floor=3 on a tenth of them), vip on {vip}, rare on {rare}; first and second page, 25 per page, what the list server function runs");
     let mut worst = Duration::ZERO;
     for tag in ["floor", "floor=3", "vip", "rare"] {

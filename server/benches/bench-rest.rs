@@ -5,8 +5,9 @@
 //!
 //!     cargo bench -p server --bench bench-rest
 
-use app::server::{api_tokens_service, db, passwords::PasswordHasher, AppState};
+use app::server::{passwords::PasswordHasher, AppState, Store};
 use std::time::{Duration, Instant};
+use store_sqlite::{api_tokens_service, db};
 
 const APP_ID: &str = "0000000000000000000000aa";
 const RUNS: usize = 40;
@@ -23,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = db::connect(&format!("sqlite://{path}")).await?;
     let token = api_tokens_service::create(&mut *pool.acquire().await?, APP_ID, "bench-rest", None).await?.secret;
     let options = leptos::config::get_configuration(None)?.leptos_options;
-    let state = AppState::new(options, pool, PasswordHasher::new(1));
+    let state = AppState::new(options, Store::sqlite(pool, PasswordHasher::new(1)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}/api/v1/applications/{APP_ID}/experience/users", listener.local_addr()?);
     let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

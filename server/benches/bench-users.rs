@@ -1,14 +1,20 @@
 //! Seeds an application with N experience users and measures the list queries behind every
 //! view × sort × direction at three depths (first page, middle, last). Prints p50/p95 in ms.
 //!
-//!     cargo bench -p server --bench bench-users -- --users 1000000
+//!     cargo bench -p server --bench bench-users -- --users 1000000 [--database-url URL]
 //!
-//! The database is kept (target/bench/users-N.db) so later runs skip the seeding.
+//! On SQLite (the default) the database is kept (target/bench/users-N.db) so later runs skip
+//! the seeding; with `--database-url postgres://…` the users are seeded into that database
+//! unless it holds them already.
 
 use app::experience::users::{ListQuery, PageAt, SortDir, SortField, UserView};
-use app::server::{db, repo, user_lists};
-use sqlx::{QueryBuilder, SqliteConnection};
+use app::server::{repo, user_lists, Conn, Engine, Store};
+use bench_db::{open, values};
+use sqlx::AnyConnection;
 use std::time::{Duration, Instant};
+
+#[path = "bench_db.rs"]
+mod bench_db;
 
 const APP_ID: &str = "0000000000000000000000aa";
 const FIRST_NAMES: [&str; 8] = ["Ann", "Bob", "Cara", "Dev", "Eli", "Fay", "Gus", "Hana"];
@@ -17,24 +23,34 @@ const LAST_NAMES: [&str; 6] = ["Lee", "Okafor", "Novak", "Silva", "Tanaka", "Web
 struct Args {
     users: i64,
     iterations: usize,
+    database_url: Option<String>,
 }
 
 fn args() -> Args {
-    let mut args = Args { users: 1_000_000, iterations: 40 };
+    let mut args = Args { users: 1_000_000, iterations: 40, database_url: None };
     // `cargo bench` adds `--bench` to the arguments.
     let mut it = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(flag) = it.next() {
-        let value = it.next().and_then(|v| v.parse::<i64>().ok());
-        match (flag.as_str(), value) {
+        let value = it.next();
+        let number = value.as_deref().and_then(|v| v.parse::<i64>().ok());
+        match (flag.as_str(), number) {
             ("--users", Some(n)) if n > 0 => args.users = n,
             ("--iterations", Some(n)) if n > 0 => args.iterations = n as usize,
+            ("--database-url", _) if value.as_deref().is_some_and(|v| !v.is_empty()) => args.database_url = value,
             _ => {
-                eprintln!("usage: bench-users [--users N] [--iterations K]");
+                eprintln!("usage: bench-users [--users N] [--iterations K] [--database-url URL]");
                 std::process::exit(2);
             }
         }
     }
     args
+}
+
+async fn user_count(db: &sqlx::AnyPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE((SELECT user_count FROM applications WHERE id = $1), 0)")
+        .bind(APP_ID)
+        .fetch_one(db)
+        .await
 }
 
 #[tokio::main]
@@ -44,38 +60,41 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args();
     std::fs::create_dir_all("target/bench")?;
     let path = format!("target/bench/users-{}.db", args.users);
-    let pool = db::connect(&format!("sqlite://{path}")).await?;
-    let mut conn = pool.acquire().await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COALESCE((SELECT user_count FROM applications WHERE id = ?), 0)")
-        .bind(APP_ID)
-        .fetch_one(&mut *conn)
-        .await?;
+    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite://{path}"));
+    let (mut store, mut db) = open(&url).await?;
+    let existing = user_count(&db).await?;
     if existing != args.users {
-        drop(conn);
-        pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        if store.engine() == Engine::Sqlite {
+            store.close().await;
+            db.close().await;
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+            (store, db) = open(&url).await?;
+        } else {
+            sqlx::query("TRUNCATE applications CASCADE").execute(&db).await?;
         }
-        let pool = db::connect(&format!("sqlite://{path}")).await?;
         let started = Instant::now();
-        seed(&mut *pool.acquire().await?, args.users).await?;
-        println!("seeded {} users in {:.1} s ({path})", args.users, started.elapsed().as_secs_f64());
-        return measure(&mut *pool.acquire().await?, &args).await;
+        seed(&mut *db.acquire().await?, store.engine(), args.users).await?;
+        println!("seeded {} users in {:.1} s ({})", args.users, started.elapsed().as_secs_f64(), store.engine());
+    } else {
+        println!("reusing the {} database with {existing} users", store.engine());
     }
-    println!("reusing {path} with {existing} users");
-    measure(&mut conn, &args).await
+    measure(&store, &db, &args).await
 }
 
 /// Plain multi-row inserts in batches of 10,000 per transaction, one precomputed hash for all.
-async fn seed(conn: &mut SqliteConnection, users: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("PRAGMA cache_size = -1000000").execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Bench', 0, 0)")
+async fn seed(conn: &mut AnyConnection, engine: Engine, users: i64) -> Result<(), sqlx::Error> {
+    if engine == Engine::Sqlite {
+        sqlx::query("PRAGMA cache_size = -1000000").execute(&mut *conn).await?;
+    }
+    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES ($1, 'Bench', 0, 0)")
         .bind(APP_ID)
         .execute(&mut *conn)
         .await?;
     for g in 0..20 {
         sqlx::query(
-            "INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, 0, 0)",
+            "INSERT INTO experience_groups (id, application_id, name, created_at, updated_at) VALUES ($1, $2, $3, 0, 0)",
         )
         .bind(format!("{g:024x}"))
         .bind(APP_ID)
@@ -98,46 +117,58 @@ async fn seed(conn: &mut SqliteConnection, users: i64) -> Result<(), sqlx::Error
         let batch_end = (i + 10_000).min(users);
         while i < batch_end {
             let chunk_end = (i + 500).min(batch_end);
-            let mut qb = QueryBuilder::new(
-                "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, \
-                 first_name, last_name, created_at, updated_at, password_updated_at, last_login_at) ",
-            );
             let rows: Vec<i64> = (i..chunk_end).collect();
-            qb.push_values(rows, |mut b, n| {
+            let sql = format!(
+                "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, \
+                 first_name, last_name, created_at, updated_at, password_updated_at, last_login_at) {} \
+                 ON CONFLICT DO NOTHING",
+                values(rows.len(), 11)
+            );
+            let mut query = sqlx::query(&sql);
+            for n in rows {
                 let r = next();
                 let email = format!("user{n:07}@example{}.com", r % 50);
                 let created = base + (r % 31_536_000_000) as i64;
                 let login = if r % 5 == 0 { 0 } else { created + (r >> 20) as i64 % 1_000_000_000 };
-                b.push_bind(format!("{:024x}", 0x1_0000_0000u64 + (r & 0xffff_ffff_ffff) * 1000 + n as u64 % 1000))
-                    .push_bind(APP_ID)
-                    .push_bind(email.clone())
-                    .push_bind(email)
-                    .push_bind(hash)
-                    .push_bind(FIRST_NAMES[(r >> 8) as usize % FIRST_NAMES.len()])
-                    .push_bind(LAST_NAMES[(r >> 16) as usize % LAST_NAMES.len()])
-                    .push_bind(created)
-                    .push_bind(created + (r >> 24) as i64 % 100_000_000)
-                    .push_bind(created)
-                    .push_bind(login);
-            });
-            qb.push(" ON CONFLICT DO NOTHING");
-            qb.build().execute(&mut *tx).await?;
+                query = query
+                    .bind(format!("{:024x}", 0x1_0000_0000u64 + (r & 0xffff_ffff_ffff) * 1000 + n as u64 % 1000))
+                    .bind(APP_ID)
+                    .bind(email.clone())
+                    .bind(email)
+                    .bind(hash)
+                    .bind(FIRST_NAMES[(r >> 8) as usize % FIRST_NAMES.len()])
+                    .bind(LAST_NAMES[(r >> 16) as usize % LAST_NAMES.len()])
+                    .bind(created)
+                    .bind(created + (r >> 24) as i64 % 100_000_000)
+                    .bind(created)
+                    .bind(login);
+            }
+            query.execute(&mut *tx).await?;
             i = chunk_end;
         }
         tx.commit().await?;
     }
     // About 40 % of users join a group (one or two).
-    sqlx::query(
-        "INSERT INTO experience_group_members (group_id, user_id)
-         SELECT printf('%024x', abs(random()) % 20), id FROM experience_users WHERE abs(random()) % 5 < 2",
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    let join = match engine {
+        Engine::Sqlite => {
+            "INSERT INTO experience_group_members (group_id, user_id)
+             SELECT printf('%024x', abs(random()) % 20), id FROM experience_users WHERE abs(random()) % 5 < 2"
+        }
+        Engine::Postgres => {
+            "INSERT INTO experience_group_members (group_id, user_id)
+             SELECT lpad(to_hex(floor(random() * 20)::int), 24, '0'), id FROM experience_users WHERE random() < 0.4"
+        }
+    };
+    sqlx::query(join).execute(&mut *conn).await?;
+    // PostgreSQL reads a sort index alone (index-only scans, as for the skipped rows of a
+    // numbered page) once VACUUM has marked the pages all-visible; autovacuum would, later.
+    let analyze = if engine == Engine::Postgres { "VACUUM ANALYZE" } else { "ANALYZE" };
+    sqlx::query(analyze).execute(&mut *conn).await?;
     Ok(())
 }
 
-async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+async fn measure(store: &Store, db: &sqlx::AnyPool, args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let conn = &mut store.acquire().await?;
     let counts = repo::users::counts(conn, APP_ID).await?.unwrap_or_default();
     println!(
         "users: all {}, in any group {}, in no group {}; {} runs per case, page size 25",
@@ -149,7 +180,7 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
         for sort in SortField::ALL {
             for dir in [SortDir::Asc, SortDir::Desc] {
                 let base = ListQuery { view, sort, dir, size: 25, ..Default::default() };
-                let middle = middle_cursor(conn, &base).await?;
+                let middle = middle_cursor(conn, db, &base).await?;
                 for (depth, at) in [("first", PageAt::First), ("middle", middle), ("last", PageAt::Last)] {
                     let query = ListQuery { at, ..base.clone() };
                     let mut times = Vec::with_capacity(args.iterations);
@@ -202,8 +233,11 @@ async fn measure(conn: &mut SqliteConnection, args: &Args) -> Result<(), Box<dyn
 }
 
 /// The id of the row halfway through the view: a cursor deep in the list (found once, unmeasured).
-async fn middle_cursor(conn: &mut SqliteConnection, query: &ListQuery) -> Result<PageAt, sqlx::Error> {
-    let column = repo::user_list::sort_column(query.sort.order_by());
+async fn middle_cursor(conn: &Conn, db: &sqlx::AnyPool, query: &ListQuery) -> Result<PageAt, sqlx::Error> {
+    let column = match conn {
+        Conn::Sqlite(_) => store_sqlite::repo::user_list::sort_column(query.sort.order_by()),
+        Conn::Postgres(_) => store_pg::repo::user_list::sort_column(query.sort.order_by()),
+    };
     let scope = match query.view {
         UserView::All => "",
         UserView::InAnyGroup => " AND in_group = 1",
@@ -211,10 +245,10 @@ async fn middle_cursor(conn: &mut SqliteConnection, query: &ListQuery) -> Result
     };
     let dir = if query.dir == SortDir::Asc { "ASC" } else { "DESC" };
     let sql = format!(
-        "SELECT id FROM experience_users u WHERE application_id = ?{scope} ORDER BY {column} {dir}, id {dir} \
-         LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM experience_users WHERE application_id = ?{scope})"
+        "SELECT id FROM experience_users u WHERE application_id = $1{scope} ORDER BY {column} {dir}, id {dir} \
+         LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM experience_users WHERE application_id = $1{scope})"
     );
-    let id: Option<String> = sqlx::query_scalar(&sql).bind(APP_ID).bind(APP_ID).fetch_optional(conn).await?;
+    let id: Option<String> = sqlx::query_scalar(&sql).bind(APP_ID).fetch_optional(db).await?;
     Ok(id.map(PageAt::After).unwrap_or_default())
 }
 

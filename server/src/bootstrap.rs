@@ -1,10 +1,9 @@
 //! Start-up tasks: the first administrator.
 
 use app::domain::{Email, Password};
-use app::server::{clock::now_ms, ids, passwords::PasswordHasher, repo};
+use app::server::{admins_service, repo, Store};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
-use sqlx::SqlitePool;
 
 pub enum FirstAdmin {
     /// Administrators already exist; nothing was done.
@@ -21,29 +20,30 @@ pub enum BootstrapError {
     Password(app::domain::PasswordError),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
-    #[error("hashing the password failed: {0}")]
-    Hash(app::error::AppError),
+    #[error("creating the administrator failed: {0}")]
+    Create(app::error::AppError),
 }
 
 /// With no administrator yet, creates one from `email` / `password`, generating a strong
 /// password when none is given.
 pub async fn ensure_first_admin(
-    pool: &SqlitePool,
-    hasher: &PasswordHasher,
+    store: &Store,
     email: Option<String>,
     password: Option<String>,
 ) -> Result<FirstAdmin, BootstrapError> {
-    let mut tx = app::server::db::begin_write(pool).await?;
-    if repo::admins::count(&mut tx).await? > 0 {
+    let mut conn = store.acquire().await?;
+    if repo::admins::count(&mut conn).await? > 0 {
         return Ok(FirstAdmin::Existing);
     }
+    drop(conn);
     let email = Email::parse(email.as_deref().unwrap_or("admin@example.com")).map_err(BootstrapError::Email)?;
     let generated = password.is_none().then(generate_password);
     let plain = password.or_else(|| generated.clone()).unwrap_or_default();
     let password = Password::parse(&plain).map_err(BootstrapError::Password)?;
-    let hash = hasher.hash(&password).await.map_err(BootstrapError::Hash)?;
-    repo::admins::insert(&mut tx, &ids::new_id(), email.as_str(), &email.normalized(), &hash, now_ms()).await?;
-    tx.commit().await?;
+    // Another instance may have created one meanwhile: then this one did not.
+    if !admins_service::create_first(store, &email, &password).await.map_err(BootstrapError::Create)? {
+        return Ok(FirstAdmin::Existing);
+    }
     Ok(FirstAdmin::Created { email: email.into(), generated_password: generated })
 }
 

@@ -1,6 +1,6 @@
-//! `DATABASE_URL` as the server understands it. A URL it cannot serve from stops the start
-//! with one line saying why; before, any URL that was not `sqlite:` was taken for a file name,
-//! so `postgres://…` served from a SQLite file named `postgres:` in the working directory.
+//! `DATABASE_URL` as the server understands it: `sqlite://PATH` or `postgres://…`. A URL it
+//! cannot serve from stops the start with one line saying why (before, any URL that was not
+//! `sqlite:` was taken for a file name), and the start line names the database, password hidden.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,15 +9,17 @@ use std::path::{Path, PathBuf};
 pub enum DatabaseUrl {
     /// An SQLite file (created with its directory if missing), or `:memory:`.
     Sqlite { url: String, path: PathBuf },
+    /// A PostgreSQL database; `shown` is the URL with its password hidden.
+    Postgres { url: String, shown: String },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DatabaseUrlError {
-    #[error("DATABASE_URL {shown}: PostgreSQL is not supported by this version yet; use sqlite://PATH")]
-    PostgresNotYet { shown: String },
-    #[error("DATABASE_URL {shown}: unknown database {scheme:?}; use sqlite://PATH")]
+    #[error(
+        "DATABASE_URL {shown}: unknown database {scheme:?}; use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB"
+    )]
     UnknownScheme { shown: String, scheme: String },
-    #[error("DATABASE_URL {shown}: no scheme; use sqlite://PATH")]
+    #[error("DATABASE_URL {shown}: no scheme; use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB")]
     NoScheme { shown: String },
     #[error("DATABASE_URL {shown}: no file name; use sqlite://PATH")]
     NoPath { shown: String },
@@ -38,7 +40,7 @@ impl DatabaseUrl {
                 }
                 Ok(Self::Sqlite { url: url.to_owned(), path: PathBuf::from(path) })
             }
-            "postgres" | "postgresql" => Err(DatabaseUrlError::PostgresNotYet { shown }),
+            "postgres" | "postgresql" => Ok(Self::Postgres { url: url.to_owned(), shown }),
             _ if scheme.is_empty() || scheme.contains(['/', '.']) => Err(DatabaseUrlError::NoScheme { shown }),
             _ => Err(DatabaseUrlError::UnknownScheme { shown, scheme: scheme.to_owned() }),
         }
@@ -47,7 +49,7 @@ impl DatabaseUrl {
     /// The URL sqlx opens.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Sqlite { url, .. } => url,
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
         }
     }
 
@@ -59,6 +61,7 @@ impl DatabaseUrl {
                     .map_err(|e| format!("cannot create {} for the SQLite database: {e}", dir.display())),
                 _ => Ok(()),
             },
+            Self::Postgres { .. } => Ok(()),
         }
     }
 
@@ -73,6 +76,7 @@ impl fmt::Display for DatabaseUrl {
         match self {
             Self::Sqlite { .. } if self.in_memory() => write!(f, "SQLite in memory"),
             Self::Sqlite { path, .. } => write!(f, "SQLite database {}", path.display()),
+            Self::Postgres { shown, .. } => write!(f, "PostgreSQL database {shown}"),
         }
     }
 }
@@ -106,12 +110,20 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_are_shown_without_their_password() {
+        let url = DatabaseUrl::parse("postgres://eu:s3cret@127.0.0.1:5433/eu").unwrap();
+        assert_eq!(url.to_string(), "PostgreSQL database postgres://eu:***@127.0.0.1:5433/eu");
+        assert_eq!(url.as_str(), "postgres://eu:s3cret@127.0.0.1:5433/eu");
+        assert!(DatabaseUrl::parse("postgresql://eu@db/eu").is_ok());
+    }
+
+    #[test]
     fn other_urls_stop_the_start_without_showing_a_password() {
-        let error = DatabaseUrl::parse("postgres://eu:s3cret@127.0.0.1:5433/eu").unwrap_err().to_string();
+        let error = DatabaseUrl::parse("mysql://eu:s3cret@127.0.0.1:5433/eu").unwrap_err().to_string();
         assert_eq!(
             error,
-            "DATABASE_URL postgres://eu:***@127.0.0.1:5433/eu: PostgreSQL is not supported by this version yet; \
-             use sqlite://PATH"
+            "DATABASE_URL mysql://eu:***@127.0.0.1:5433/eu: unknown database \"mysql\"; \
+             use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB"
         );
         assert!(matches!(DatabaseUrl::parse("mysql://root@db/eu"), Err(DatabaseUrlError::UnknownScheme { .. })));
         assert!(matches!(DatabaseUrl::parse("data/users.db"), Err(DatabaseUrlError::NoScheme { .. })));

@@ -1,4 +1,4 @@
-use app::server::{api_tokens_service, db, passwords::PasswordHasher, AppState};
+use app::server::{api_tokens_service, passwords::PasswordHasher, AppState, PoolSettings, Store};
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
@@ -15,8 +15,9 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The database: sqlite://PATH (the file and its directory are created if missing). Any
-    /// other URL stops the start with the reason.
+    /// The database: sqlite://PATH (the file and its directory are created if missing) or
+    /// postgres://USER:PASSWORD@HOST:PORT/DB (several instances may share it). Any other URL
+    /// stops the start with the reason.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -26,7 +27,31 @@ struct Cli {
     )]
     database_url: String,
     #[command(flatten)]
+    pool: PoolArgs,
+    #[command(flatten)]
     serve: ServeSettings,
+}
+
+/// How the server uses a PostgreSQL database (SQLite's pool is fixed).
+#[derive(Args)]
+struct PoolArgs {
+    /// Connections this instance keeps to PostgreSQL at most; with N instances the server
+    /// must allow N times as many.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16, global = true,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    database_max_connections: u32,
+    /// PostgreSQL cancels any statement running longer than this (0: never).
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
+    database_statement_timeout_seconds: u64,
+}
+
+impl PoolArgs {
+    fn settings(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.database_max_connections,
+            statement_timeout: std::time::Duration::from_secs(self.database_statement_timeout_seconds),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -62,6 +87,9 @@ struct ServeSettings {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Applies the database's pending migrations and exits (serving applies them too; this
+    /// lets a deployment migrate once before starting its instances).
+    Migrate,
     /// Application API tokens for the REST API.
     #[command(name = "api-token", subcommand)]
     ApiToken(ApiTokenCommand),
@@ -89,9 +117,10 @@ async fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
     let result = match cli.command {
-        None => serve(&cli.database_url, cli.serve).await,
+        None => serve(&cli.database_url, &cli.pool, cli.serve).await,
+        Some(Command::Migrate) => migrate(&cli.database_url, &cli.pool).await,
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
-            create_api_token(&cli.database_url, &application, &name, expires_in_days).await
+            create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days).await
         }
     };
     match result {
@@ -103,14 +132,22 @@ async fn main() -> ExitCode {
     }
 }
 
+async fn migrate(database_url: &str, pool: &PoolArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let (database, store) = open(database_url, pool, PasswordHasher::new(1)).await?;
+    store.close().await;
+    println!("The {database} is migrated.");
+    Ok(())
+}
+
 async fn create_api_token(
     database_url: &str,
+    pool: &PoolArgs,
     application: &str,
     name: &str,
     days: Option<u32>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let (_, pool) = open(database_url).await?;
-    let mut conn = pool.acquire().await?;
+    let (_, store) = open(database_url, pool, PasswordHasher::new(1)).await?;
+    let mut conn = store.acquire().await?;
     let expires_at = days.map(|d| app::server::clock::now_ms() + i64::from(d) * 24 * 60 * 60 * 1000);
     let token = api_tokens_service::create(&mut conn, application, name, expires_at).await?;
     eprintln!(
@@ -121,15 +158,15 @@ async fn create_api_token(
     Ok(())
 }
 
-async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dyn std::error::Error>> {
+async fn serve(database_url: &str, pool: &PoolArgs, settings: ServeSettings) -> Result<(), Box<dyn std::error::Error>> {
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = settings.site_addr;
     options.site_root = settings.site_root.into();
-    let (database, pool) = open(database_url).await?;
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let hasher = PasswordHasher::new(settings.argon2_concurrency.map_or(cores, usize::from));
+    let (database, store) = open(database_url, pool, hasher).await?;
 
-    let admin = ensure_first_admin(&pool, &hasher, Some(settings.admin_email), settings.admin_password).await?;
+    let admin = ensure_first_admin(&store, Some(settings.admin_email), settings.admin_password).await?;
     match admin {
         FirstAdmin::Created { email, generated_password } => {
             println!("Created the first administrator: {email}");
@@ -142,8 +179,8 @@ async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dy
     }
 
     let addr = options.site_addr;
-    let mut state = AppState::new(options, pool, hasher);
-    state.token_ttl_ms = settings.experience_token_ttl_seconds.saturating_mul(1000);
+    let mut state = AppState::new(options, store);
+    state.set_token_ttl_ms(settings.experience_token_ttl_seconds.saturating_mul(1000));
     state.proxy_hops = match settings.trust_forwarded_for {
         Some(true) if settings.trusted_proxy_hops == 0 => 1,
         _ => usize::from(settings.trusted_proxy_hops),
@@ -156,11 +193,15 @@ async fn serve(database_url: &str, settings: ServeSettings) -> Result<(), Box<dy
 }
 
 /// The database `url` names, opened and migrated; any failure is one line naming it.
-async fn open(url: &str) -> Result<(DatabaseUrl, sqlx::SqlitePool), String> {
+async fn open(url: &str, pool: &PoolArgs, hasher: PasswordHasher) -> Result<(DatabaseUrl, Store), String> {
     let database = DatabaseUrl::parse(url).map_err(|e| e.to_string())?;
     database.prepare()?;
-    let pool = db::connect(database.as_str()).await.map_err(|e| format!("cannot open the {database}: {e}"))?;
-    Ok((database, pool))
+    let store = match &database {
+        DatabaseUrl::Sqlite { url, .. } => Store::open_sqlite(url, hasher).await,
+        DatabaseUrl::Postgres { url, .. } => Store::open_postgres(url, pool.settings(), hasher).await,
+    };
+    let store = store.map_err(|e| format!("cannot open the {database}: {e}"))?;
+    Ok((database, store))
 }
 
 async fn shutdown_signal() {

@@ -60,7 +60,7 @@ pub async fn sessions(State(state): State<AppState>, mut request: Request, next:
 }
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentAdmin>, sqlx::Error> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     repo::sessions::find_admin(&mut conn, &hash_token(token), now_ms()).await
 }
 

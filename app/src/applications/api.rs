@@ -9,7 +9,7 @@ pub async fn list_applications() -> Result<Vec<Application>, AppError> {
     context::respond(async move {
         context::require_admin()?;
         let state = context::state()?;
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = state.acquire().await?;
         repo::applications::list(&mut conn).await.map_err(AppError::from)
     })
     .await
@@ -25,7 +25,7 @@ pub async fn get_application(id: String) -> Result<Application, AppError> {
             return Err(not_found());
         }
         let state = context::state()?;
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = state.acquire().await?;
         repo::applications::get(&mut conn, &id).await?.ok_or_else(not_found)
     })
     .await
@@ -37,7 +37,7 @@ pub async fn create_application(name: String) -> Result<String, AppError> {
     use crate::server::{applications_service, context};
     context::respond(async move {
         context::require_admin()?;
-        let mut conn = context::state()?.pool.acquire().await?;
+        let mut conn = context::state()?.acquire().await?;
         let id = applications_service::create(&mut conn, &name).await?;
         leptos_axum::redirect(&format!("/applications/{id}/experience/users"));
         Ok(id)
@@ -54,8 +54,8 @@ pub async fn update_application(id: String, name: String, user_limit: String) ->
         context::require_admin()?;
         let state = context::state()?;
         let changes = ApplicationChanges { name: Some(name), user_limit: Some(user_limit), token_cutoff: None };
-        applications_service::update(&state.pool, &id, changes).await?;
-        let mut conn = state.pool.acquire().await?;
+        applications_service::update(&state, &id, changes).await?;
+        let mut conn = state.acquire().await?;
         repo::applications::get(&mut conn, &id).await?.ok_or_else(applications_service::not_found)
     })
     .await

@@ -13,7 +13,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         let state = context::state()?;
         let admin_id =
             sign_in_service::verify(&state, Realm::Administrators, &email, password, context::client_ip()).await?;
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = state.acquire().await?;
         let (token, token_hash) = sessions::new_token();
         let now = now_ms();
         // Sweeping here keeps the table small without a background task.
@@ -35,7 +35,7 @@ pub async fn logout() -> Result<(), AppError> {
     context::respond(async move {
         if let Ok(admin) = context::require_admin() {
             let state = context::state()?;
-            let mut conn = state.pool.acquire().await?;
+            let mut conn = state.acquire().await?;
             repo::sessions::delete(&mut conn, &admin.token_hash).await?;
         }
         let secure = sessions::is_https(&context::request_headers());

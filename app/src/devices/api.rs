@@ -3,36 +3,6 @@ use leptos::prelude::*;
 use super::{DeviceDetail, DeviceRow};
 use crate::error::AppError;
 
-#[cfg(feature = "ssr")]
-mod ssr {
-    use crate::domain::{tag_problems, tag_rows_from_json, Description, Name};
-    use crate::error::{AppError, FieldErrors};
-
-    pub fn device_not_found() -> AppError {
-        AppError::NotFound("This device".into())
-    }
-
-    /// Name and description by the shared rules, every problem at once.
-    pub fn check(name: &str, description: &str, errors: &mut FieldErrors) -> Option<(Name, Description)> {
-        let name = Name::parse(name).map_err(|e| errors.insert("name".into(), e.to_string())).ok();
-        let description =
-            Description::parse(description).map_err(|e| errors.insert("description".into(), e.to_string())).ok();
-        name.zip(description)
-    }
-
-    /// The tag rows a form sends as JSON pairs.
-    pub fn tags(json: &str, errors: &mut FieldErrors) -> Vec<(String, String)> {
-        let Some(pairs) = tag_rows_from_json(json) else {
-            errors.insert("tags".into(), "The tags could not be read".into());
-            return Vec::new();
-        };
-        if let Some(text) = tag_problems(&pairs) {
-            errors.insert("tags".into(), text);
-        }
-        pairs
-    }
-}
-
 #[server(endpoint = "devices/list")]
 pub async fn list_devices(application_id: String) -> Result<Vec<DeviceRow>, AppError> {
     use crate::server::{context, repo};
@@ -48,7 +18,9 @@ pub async fn get_device(application_id: String, device_id: String) -> Result<Dev
     use crate::server::{context, repo};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        repo::devices::get(&mut conn, &application_id, &device_id).await?.ok_or_else(ssr::device_not_found)
+        repo::devices::get(&mut conn, &application_id, &device_id)
+            .await?
+            .ok_or_else(crate::server::devices_service::device_not_found)
     })
     .await
 }
@@ -56,16 +28,10 @@ pub async fn get_device(application_id: String, device_id: String) -> Result<Dev
 /// Creates a device and sends the browser to its page.
 #[server(endpoint = "devices/create")]
 pub async fn create_device(application_id: String, name: String, description: String) -> Result<String, AppError> {
-    use crate::error::FieldErrors;
-    use crate::server::{clock::now_ms, context, ids, repo};
+    use crate::server::{context, devices_service};
     context::respond(async move {
-        let mut conn = context::open_application(&application_id).await?;
-        let mut errors = FieldErrors::new();
-        let Some((name, description)) = ssr::check(&name, &description, &mut errors) else {
-            return Err(AppError::Invalid(errors));
-        };
-        let id = ids::new_id();
-        repo::devices::insert(&mut conn, &application_id, &id, name.as_str(), description.as_str(), now_ms()).await?;
+        context::open_application(&application_id).await?;
+        let id = devices_service::create(&context::state()?.store, &application_id, &name, &description).await?;
         leptos_axum::redirect(&format!("/applications/{application_id}/devices/{id}"));
         Ok(id)
     })
@@ -82,46 +48,22 @@ pub async fn update_device(
     tags_json: String,
     group_ids: String,
 ) -> Result<DeviceDetail, AppError> {
-    use crate::error::FieldErrors;
-    use crate::server::{clock::now_ms, context, repo};
+    use crate::server::{context, devices_service};
     context::respond(async move {
-        let mut conn = context::open_application(&application_id).await?;
-        let mut errors = FieldErrors::new();
-        let valid = ssr::check(&name, &description, &mut errors);
-        let tags = ssr::tags(&tags_json, &mut errors);
+        context::open_application(&application_id).await?;
         let groups: Vec<String> = group_ids.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        let known = repo::groups::existing_ids(&mut conn, "experience_groups", &application_id, &groups).await?;
-        if known.len() != groups.len() {
-            errors.insert("groups".into(), "Some of those groups no longer exist; reload the page".into());
-        }
-        let Some((name, description)) = valid.filter(|_| errors.is_empty()) else {
-            return Err(AppError::Invalid(errors));
-        };
-        let mut tx = crate::server::db::begin_write_on(&mut conn).await?;
-        let saved =
-            repo::devices::update(&mut tx, &application_id, &device_id, name.as_str(), description.as_str(), now_ms())
-                .await?;
-        if !saved {
-            return Err(ssr::device_not_found());
-        }
-        repo::devices::replace_tags(&mut tx, &device_id, &tags).await?;
-        repo::devices::replace_groups(&mut tx, &device_id, &known).await?;
-        let detail =
-            repo::devices::get(&mut tx, &application_id, &device_id).await?.ok_or_else(ssr::device_not_found)?;
-        tx.commit().await?;
-        Ok(detail)
+        let state = context::state()?;
+        devices_service::update(&state, &application_id, &device_id, &name, &description, &tags_json, &groups).await
     })
     .await
 }
 
 #[server(endpoint = "devices/delete")]
 pub async fn delete_device(application_id: String, device_id: String) -> Result<(), AppError> {
-    use crate::server::{context, repo};
+    use crate::server::{context, devices_service};
     context::respond(async move {
-        let mut conn = context::open_application(&application_id).await?;
-        if !repo::devices::delete(&mut conn, &application_id, &device_id).await? {
-            return Err(ssr::device_not_found());
-        }
+        context::open_application(&application_id).await?;
+        devices_service::delete(&context::state()?.store, &application_id, &device_id).await?;
         leptos_axum::redirect(&format!("/applications/{application_id}/devices"));
         Ok(())
     })

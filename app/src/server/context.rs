@@ -3,12 +3,10 @@
 
 use leptos::prelude::{expect_context, use_context};
 use leptos_axum::ResponseOptions;
-use sqlx::pool::PoolConnection;
-use sqlx::Sqlite;
 use std::future::Future;
 
 use super::sessions::CurrentAdmin;
-use super::AppState;
+use super::{AppState, Conn};
 use crate::error::AppError;
 
 pub fn state() -> Result<AppState, AppError> {
@@ -54,13 +52,13 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
 
 /// Authorises a server function's call on one application: a signed-in administrator and an
 /// application that exists. Answers a connection to go on with.
-pub async fn open_application(application_id: &str) -> Result<PoolConnection<Sqlite>, AppError> {
+pub async fn open_application(application_id: &str) -> Result<Conn, AppError> {
     require_admin()?;
     let not_found = || AppError::NotFound("This application".into());
     if !super::ids::is_id(application_id) {
         return Err(not_found());
     }
-    let mut conn = state()?.pool.acquire().await?;
+    let mut conn = state()?.acquire().await?;
     super::repo::applications::get(&mut conn, application_id).await?.ok_or_else(not_found)?;
     Ok(conn)
 }

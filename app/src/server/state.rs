@@ -1,14 +1,12 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::ops::{Deref, DerefMut};
 
-use super::passwords::PasswordHasher;
 use store::Store;
 pub use store::DEFAULT_TOKEN_TTL_MS;
 
 /// Shared by every handler and server function (the latter get it as context): the services'
-/// `Store` (reached through `Deref`: `state.pool`, `&state` where a `&Store` is asked), and
+/// `Store` (reached through `Deref`: `state.acquire()`, `&state` where a `&Store` is asked), and
 /// what only the doors need.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -19,8 +17,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, hasher: PasswordHasher) -> Self {
-        Self { leptos_options, store: Store::new(pool, hasher), proxy_hops: 0 }
+    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
+        Self { leptos_options, store, proxy_hops: 0 }
     }
 }
 

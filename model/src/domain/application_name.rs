@@ -13,6 +13,8 @@ pub enum ApplicationNameError {
     Empty,
     #[error("Name must be at most {APPLICATION_NAME_MAX_CHARS} characters (this one has {0})")]
     TooLong(usize),
+    #[error("Remove the NUL character (\\u0000): no text may hold one")]
+    Nul,
 }
 
 impl ApplicationName {
@@ -21,6 +23,7 @@ impl ApplicationName {
         match trimmed.chars().count() {
             0 => Err(ApplicationNameError::Empty),
             n if n > APPLICATION_NAME_MAX_CHARS => Err(ApplicationNameError::TooLong(n)),
+            _ if trimmed.contains('\0') => Err(ApplicationNameError::Nul),
             _ => Ok(Self(trimmed.to_owned())),
         }
     }
@@ -54,6 +57,7 @@ mod tests {
         assert_eq!(ApplicationName::parse(" Farm ").unwrap().as_str(), "Farm");
         assert!(ApplicationName::parse(&"n".repeat(255)).is_ok());
         assert_eq!(ApplicationName::parse(&"n".repeat(256)), Err(ApplicationNameError::TooLong(256)));
+        assert_eq!(ApplicationName::parse("Fa\0rm"), Err(ApplicationNameError::Nul));
     }
 
     proptest! {
@@ -64,6 +68,7 @@ mod tests {
                 Ok(name) => { prop_assert!((1..=255).contains(&n)); prop_assert_eq!(name.as_str(), s.trim()); }
                 Err(ApplicationNameError::Empty) => prop_assert_eq!(n, 0),
                 Err(ApplicationNameError::TooLong(m)) => { prop_assert_eq!(m, n); prop_assert!(n > 255); }
+                Err(ApplicationNameError::Nul) => prop_assert!(s.contains('\0')),
             }
         }
     }

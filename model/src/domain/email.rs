@@ -32,7 +32,7 @@ impl Email {
         if chars > EMAIL_MAX_CHARS {
             return Err(EmailError::TooLong(chars));
         }
-        if !email_address::EmailAddress::is_valid(trimmed) {
+        if trimmed.contains('\0') || !email_address::EmailAddress::is_valid(trimmed) {
             return Err(EmailError::Invalid);
         }
         Ok(Self(trimmed.to_owned()))
@@ -76,6 +76,7 @@ mod tests {
     fn accepts_ordinary_addresses_and_trims() {
         assert_eq!(Email::parse(" Ann@Example.com ").unwrap().as_str(), "Ann@Example.com");
         assert_eq!(Email::parse("Ann@Example.com").unwrap().normalized(), "ann@example.com");
+        assert_eq!(Email::parse("\"a\0b\"@example.com"), Err(EmailError::Invalid));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum NameError {
     NameTooLong(usize),
     #[error("Description must be at most {DESCRIPTION_MAX_CHARS} characters (this one has {0})")]
     DescriptionTooLong(usize),
+    #[error("Remove the NUL character (\\u0000): no text may hold one")]
+    Nul,
 }
 
 impl Name {
@@ -27,6 +29,7 @@ impl Name {
         match trimmed.chars().count() {
             0 => Err(NameError::EmptyName),
             n if n > NAME_MAX_CHARS => Err(NameError::NameTooLong(n)),
+            _ if trimmed.contains('\0') => Err(NameError::Nul),
             _ => Ok(Self(trimmed.to_owned())),
         }
     }
@@ -40,6 +43,7 @@ impl Description {
     pub fn parse(input: &str) -> Result<Self, NameError> {
         match input.chars().count() {
             n if n > DESCRIPTION_MAX_CHARS => Err(NameError::DescriptionTooLong(n)),
+            _ if input.contains('\0') => Err(NameError::Nul),
             _ => Ok(Self(input.to_owned())),
         }
     }
@@ -61,5 +65,7 @@ mod tests {
         assert!(Description::parse("").is_ok());
         assert!(Description::parse(&"d".repeat(32767)).is_ok());
         assert_eq!(Description::parse(&"d".repeat(32768)), Err(NameError::DescriptionTooLong(32768)));
+        assert_eq!(Name::parse("Ba\0rn"), Err(NameError::Nul));
+        assert_eq!(Description::parse("\0"), Err(NameError::Nul));
     }
 }

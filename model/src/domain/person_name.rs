@@ -12,6 +12,8 @@ pub struct PersonName(String);
 pub enum PersonNameError {
     #[error("Must be at most {PERSON_NAME_MAX_CHARS} characters (this one has {0})")]
     TooLong(usize),
+    #[error("Remove the NUL character (\\u0000): no text may hold one")]
+    Nul,
 }
 
 impl PersonName {
@@ -20,6 +22,9 @@ impl PersonName {
         let chars = trimmed.chars().count();
         if chars > PERSON_NAME_MAX_CHARS {
             return Err(PersonNameError::TooLong(chars));
+        }
+        if trimmed.contains('\0') {
+            return Err(PersonNameError::Nul);
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -52,6 +57,7 @@ mod tests {
         assert_eq!(PersonName::parse("  ").unwrap().as_str(), "");
         assert!(PersonName::parse(&"é".repeat(1024)).is_ok());
         assert_eq!(PersonName::parse(&"a".repeat(1025)), Err(PersonNameError::TooLong(1025)));
+        assert_eq!(PersonName::parse("A\0nn"), Err(PersonNameError::Nul));
         assert_eq!(PersonNameError::TooLong(1025).to_string(), "Must be at most 1024 characters (this one has 1025)");
     }
 

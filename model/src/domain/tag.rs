@@ -27,6 +27,8 @@ pub enum TagError {
     ValueTooLong(usize),
     #[error("The key {0:?} is used twice; each key holds one value")]
     DuplicateKey(String),
+    #[error("Remove the NUL character (\\u0000): no text may hold one")]
+    Nul,
 }
 
 impl TagKey {
@@ -51,6 +53,7 @@ impl TagValue {
         match input.chars().count() {
             0 => Err(TagError::EmptyValue),
             n if n > TAG_MAX_CHARS => Err(TagError::ValueTooLong(n)),
+            _ if input.contains('\0') => Err(TagError::Nul),
             _ => Ok(Self(input.to_owned())),
         }
     }
@@ -133,6 +136,7 @@ mod tests {
         assert_eq!(TagValue::parse(""), Err(TagError::EmptyValue));
         assert_eq!(TagValue::parse(&"é".repeat(256)), Err(TagError::ValueTooLong(256)));
         assert!(TagValue::parse(&"é".repeat(255)).is_ok());
+        assert_eq!(TagValue::parse("a\0"), Err(TagError::Nul));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use app::experience::users::UserDetail;
 use app::server::clock::rfc3339;
-use app::server::repo::{self, devices::Grant, memberships::Membership};
+use app::server::records::{Grant, Membership};
+use app::server::repo;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -59,7 +60,7 @@ impl ExperienceUser {
 
 /// A user with tags and groups as the API shows them, if the user exists in the application.
 pub async fn experience_user(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut app::server::Conn,
     application_id: &str,
     user_id: &str,
 ) -> Result<Option<ExperienceUser>, sqlx::Error> {

@@ -1,7 +1,7 @@
 use crate::api::extract::Path;
 use app::error::AppError;
 use app::server::sign_in_service::{self, Realm};
-use app::server::{client_ip, clock::now_ms, ids, repo, sessions, AppState};
+use app::server::{client_ip, ids, AppState};
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::Json;
@@ -41,14 +41,7 @@ pub async fn sign_in(
     let realm = Realm::Application(&application_id);
     let user_id = sign_in_service::verify(&state, realm, &credentials.email, credentials.password, ip).await?;
 
-    let (token, token_hash) = sessions::new_token();
-    let now = now_ms();
-    let mut tx = app::server::db::begin_write(&state.pool).await?;
-    repo::experience_tokens::delete_expired(&mut tx, now).await?;
-    repo::experience_tokens::insert(&mut tx, &token_hash, &user_id, &application_id, now, now + state.token_ttl_ms)
-        .await?;
-    repo::users::record_login(&mut tx, &user_id, now).await?;
-    let user = load_user(&mut tx, &application_id, &user_id).await?;
-    tx.commit().await?;
+    let token = sign_in_service::issue_experience_token(&state, &application_id, &user_id).await?;
+    let user = load_user(&mut state.acquire().await?, &application_id, &user_id).await?;
     Ok(Json(SignedIn { token, user }))
 }

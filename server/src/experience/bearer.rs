@@ -35,7 +35,7 @@ pub async fn authenticate(state: &AppState, application_id: &str, parts: &Parts)
     if !ids::is_id(application_id) || token.len() > 128 {
         return Err(AppError::TokenRejected.into());
     }
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     repo::experience_tokens::find_user_id(&mut conn, &hash_token(&token), application_id, now_ms())
         .await?
         .ok_or_else(|| AppError::TokenRejected.into())

@@ -17,13 +17,13 @@ pub async fn profile(
     parts: Parts,
 ) -> Result<Json<ExperienceUser>, ApiError> {
     let user_id = authenticate(&state, &application_id, &parts).await?;
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     Ok(Json(load_user(&mut conn, &application_id, &user_id).await?))
 }
 
 /// The token's user; gone since the token was checked counts as a refused token.
 pub async fn load_user(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut app::server::Conn,
     application_id: &str,
     user_id: &str,
 ) -> Result<ExperienceUser, ApiError> {
@@ -44,7 +44,7 @@ pub async fn devices(
     parts: Parts,
 ) -> Result<Json<Devices>, ApiError> {
     let user_id = authenticate(&state, &application_id, &parts).await?;
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let grants = repo::devices::effective_for_user(&mut conn, &user_id).await?;
     let mut items = resources::user_devices(&application_id, grants);
     for device in &mut items {

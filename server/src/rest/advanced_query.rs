@@ -62,14 +62,21 @@ fn is_time(field: &Field) -> bool {
     matches!(field, Field::Created | Field::Updated | Field::LastLogin | Field::PasswordUpdated)
 }
 
+/// A value as the field's column holds it: dates as milliseconds, and for the text fields
+/// numbers and booleans as their text (`{"email": 0}` asks for the text "0"), so that every
+/// comparison is between values of one type, which both engines read the same.
 fn scalar(field: &Field, value: &Value) -> Result<Scalar, String> {
     match value {
         Value::Null => Ok(Scalar::Null),
         Value::String(s) if is_time(field) => {
             parse_rfc3339(s).map(Scalar::Number).ok_or_else(|| format!("query: {s:?} is not an RFC 3339 date"))
         }
+        Value::Number(n) if is_time(field) => {
+            n.as_i64().map(Scalar::Number).ok_or_else(|| format!("query: {n} is not a whole number"))
+        }
+        Value::Bool(_) if is_time(field) => Err("query: dates are RFC 3339 strings or milliseconds".into()),
         Value::String(s) => Ok(Scalar::Text(s.clone())),
-        Value::Number(n) => n.as_i64().map(Scalar::Number).ok_or_else(|| format!("query: {n} is not a whole number")),
+        Value::Number(n) => Ok(Scalar::Text(n.to_string())),
         Value::Bool(b) => Ok(Scalar::Text(b.to_string())),
         _ => Err("query: values are strings, numbers, booleans or null".into()),
     }
@@ -82,7 +89,8 @@ fn condition(name: &str, value: &Value) -> Result<Filter, String> {
     };
     let ci = match ops.get("$ci") {
         None => false,
-        Some(Value::Bool(b)) => *b,
+        // Dates have no letter case.
+        Some(Value::Bool(b)) => *b && !is_time(&field),
         Some(_) => return Err("query: $ci takes true or false".into()),
     };
     let mut parts = Vec::new();
@@ -106,6 +114,9 @@ fn condition(name: &str, value: &Value) -> Result<Filter, String> {
                 Scalar::List(items.iter().map(|i| scalar(&field, i)).collect::<Result<_, _>>()?)
             }
             (Op::In | Op::Nin, _) => return Err(format!("query: $in and $nin take an array of at most {MAX_LIST}")),
+            (Op::StartsWith | Op::EndsWith | Op::Contains, _) if is_time(&field) => {
+                return Err(format!("query: {name} is a date: $startsWith, $endsWith and $contains take text fields"))
+            }
             (Op::StartsWith | Op::EndsWith | Op::Contains, Value::String(s)) if !s.is_empty() => {
                 Scalar::Text(s.clone())
             }
@@ -127,7 +138,7 @@ fn condition(name: &str, value: &Value) -> Result<Filter, String> {
 mod tests {
     use super::*;
     use app::domain::user_filter::{OrderBy, TextField};
-    use app::server::repo::user_list::{self, Order, Start};
+    use app::server::records::{Order, Page, Start};
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -237,46 +248,67 @@ mod tests {
         })
     }
 
-    /// A small database the parsed filters run on, shared by every case.
-    fn database() -> &'static (tokio::runtime::Runtime, sqlx::SqlitePool, tempfile::TempDir) {
-        static DB: std::sync::OnceLock<(tokio::runtime::Runtime, sqlx::SqlitePool, tempfile::TempDir)> =
-            std::sync::OnceLock::new();
-        DB.get_or_init(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            let dir = tempfile::tempdir().unwrap();
-            let pool = runtime.block_on(async {
-                let pool = app::server::db::connect(&format!("sqlite://{}/q.db", dir.path().display())).await.unwrap();
-                sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'Farm', 0, 0)")
-                    .bind(APP)
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-                sqlx::query(
-                    "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash,
-                                                   first_name, last_name, created_at, updated_at, password_updated_at,
-                                                   last_login_at)
-                     VALUES ('u1', ?1, 'Ann@Farm.io', 'ann@farm.io', 'x', 'Ann', 'Lee', 1, 2, 3, 0),
-                            ('u2', ?1, 'bob@mill.io', 'bob@mill.io', 'x', 'Bob', '', 5, 6, 7, 8)",
-                )
-                .bind(APP)
-                .execute(&pool)
-                .await
-                .unwrap();
-                pool
-            });
-            (runtime, pool, dir)
-        })
+    /// Small databases the parsed filters run on, shared by every case: SQLite, and
+    /// PostgreSQL when the test script started one (EU_TEST_POSTGRES_URL).
+    struct Databases {
+        runtime: tokio::runtime::Runtime,
+        sqlite: sqlx::SqlitePool,
+        postgres: Option<sqlx::PgPool>,
+        _dir: tempfile::TempDir,
     }
 
     const APP: &str = "0000000000000000000000a1";
+    const ROWS: &str = "INSERT INTO applications (id, name, created_at, updated_at) VALUES ($1, 'Farm', 0, 0);
+        INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name,
+                                      last_name, created_at, updated_at, password_updated_at, last_login_at)
+        VALUES ('u1', $1, 'Ann@Farm.io', 'ann@farm.io', 'x', 'Ann', 'Lee', 1, 2, 3, 0),
+               ('u2', $1, 'bob@mill.io', 'bob@mill.io', 'x', 'Bob', '', 5, 6, 7, 8)";
 
-    /// The filter's count and first page of 10 on the shared database.
-    fn run(filter: &Filter, order: Order) -> (Result<i64, sqlx::Error>, Result<user_list::Page, sqlx::Error>) {
-        let (runtime, pool, _) = database();
-        runtime.block_on(async {
-            let mut conn = pool.acquire().await.unwrap();
-            let total = user_list::count(&mut conn, APP, filter, None).await;
-            (total, user_list::page(&mut conn, APP, filter, order, &Start::First, 10).await)
+    fn databases() -> &'static Databases {
+        static DB: std::sync::OnceLock<Databases> = std::sync::OnceLock::new();
+        DB.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let (sqlite, postgres) = runtime.block_on(async {
+                let url = format!("sqlite://{}/q.db", dir.path().display());
+                let sqlite = store_sqlite::db::connect(&url).await.unwrap();
+                for statement in ROWS.split(';') {
+                    sqlx::query(statement).bind(APP).execute(&sqlite).await.unwrap();
+                }
+                let postgres = match std::env::var("EU_TEST_POSTGRES_URL") {
+                    Ok(url) => {
+                        let url = store_pg::db::fresh_database(&url).await.unwrap();
+                        let pool = store_pg::db::connect(&url, Default::default()).await.unwrap();
+                        for statement in ROWS.split(';') {
+                            sqlx::query(statement).bind(APP).execute(&pool).await.unwrap();
+                        }
+                        Some(pool)
+                    }
+                    Err(_) => None,
+                };
+                (sqlite, postgres)
+            });
+            Databases { runtime, sqlite, postgres, _dir: dir }
+        })
+    }
+
+    type Run = (Result<i64, sqlx::Error>, Result<Page, sqlx::Error>);
+
+    /// The filter's count and first page of 10 on each engine's shared database.
+    fn run(filter: &Filter, order: Order) -> Vec<(&'static str, Run)> {
+        let db = databases();
+        db.runtime.block_on(async {
+            let mut conn = db.sqlite.acquire().await.unwrap();
+            let total = store_sqlite::repo::user_list::count(&mut conn, APP, filter, None).await;
+            let page = store_sqlite::repo::user_list::page(&mut conn, APP, filter, order, &Start::First, 10).await;
+            let mut runs = vec![("SQLite", (total, page))];
+            if let Some(pool) = &db.postgres {
+                let mut conn = pool.acquire().await.unwrap();
+                let total = store_pg::repo::user_list::count(&mut conn, APP, filter, None).await;
+                let page = store_pg::repo::user_list::page(&mut conn, APP, filter, order, &Start::First, 10).await;
+                runs.push(("PostgreSQL", (total, page)));
+            }
+            runs
         })
     }
 
@@ -293,10 +325,14 @@ mod tests {
             match parse(&query) {
                 Err(message) => prop_assert!(message.starts_with("query:"), "{message}"),
                 Ok(filter) => {
-                    let (total, page) = run(&filter, Order { by: OrderBy::Email, descending: false });
-                    prop_assert!(total.as_ref().is_ok_and(|n| (0..=2).contains(n)), "{query} counted {total:?}");
-                    prop_assert!(page.as_ref().is_ok_and(|p| p.rows.len() as i64 == *total.as_ref().unwrap()),
-                        "{query}: {page:?}");
+                    let runs = run(&filter, Order { by: OrderBy::Email, descending: false });
+                    for (engine, (total, page)) in &runs {
+                        prop_assert!(total.as_ref().is_ok_and(|n| (0..=2).contains(n)),
+                            "{engine}: {query} counted {total:?}");
+                        prop_assert!(page.as_ref().is_ok_and(|p| p.rows.len() as i64 == *total.as_ref().unwrap()),
+                            "{engine}: {query}: {page:?}");
+                    }
+                    same_on_every_engine(&runs)?;
                 }
             }
         }
@@ -308,9 +344,22 @@ mod tests {
             let glob = app::domain::user_filter::Glob::new(&text, contains);
             let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
             let filter = Filter::Glob { fields, glob: glob.clone() };
-            let (total, page) = run(&filter, Order { by: OrderBy::LastName, descending: true });
-            prop_assert!(total.is_ok() && page.is_ok(), "{glob:?}: {total:?} {page:?}");
-            prop_assert_eq!(page.unwrap().rows.len() as i64, total.unwrap(), "{:?}", glob);
+            let runs = run(&filter, Order { by: OrderBy::LastName, descending: true });
+            for (engine, (total, page)) in &runs {
+                prop_assert!(total.is_ok() && page.is_ok(), "{engine}: {glob:?}: {total:?} {page:?}");
+                prop_assert_eq!(page.as_ref().unwrap().rows.len() as i64, *total.as_ref().unwrap(), "{:?}", glob);
+            }
+            same_on_every_engine(&runs)?;
         }
+    }
+
+    /// The same users, in the same order, whichever engine answers.
+    fn same_on_every_engine(runs: &[(&str, Run)]) -> Result<(), TestCaseError> {
+        let ids = |run: &Run| run.1.as_ref().ok().map(|p| p.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+        let (first, first_run) = &runs[0];
+        for (engine, other) in &runs[1..] {
+            prop_assert_eq!(ids(first_run), ids(other), "{} and {} differ", first, engine);
+        }
+        Ok(())
     }
 }

@@ -44,7 +44,7 @@ pub struct ApplicationPatch {
 }
 
 async fn load(state: &AppState, id: &str) -> Result<Application, ApiError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let row = repo::applications::summary(&mut conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This application".into()))?;
@@ -81,11 +81,7 @@ pub async fn patch(
                 .ok_or_else(|| AppError::field("expUserTokenCutoff", "expUserTokenCutoff must be an RFC 3339 date"))
         })
         .transpose()?;
-    applications_service::update(
-        &state.pool,
-        &id,
-        ApplicationChanges { name: body.name, user_limit: None, token_cutoff },
-    )
-    .await?;
+    applications_service::update(&state, &id, ApplicationChanges { name: body.name, user_limit: None, token_cutoff })
+        .await?;
     Ok(Json(load(&state, &id).await?))
 }

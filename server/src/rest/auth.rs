@@ -23,7 +23,7 @@ pub async fn require_token(State(state): State<AppState>, request: Request, next
 async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) -> Result<(), ApiError> {
     let token = headers::bearer(request_headers).filter(|t| t.len() <= 256).ok_or(AppError::TokenRejected)?;
     let now = now_ms();
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let live =
         repo::api_tokens::find_live(&mut conn, &hash_token(&token), now).await?.ok_or(AppError::TokenRejected)?;
     let path_application =

@@ -5,7 +5,8 @@ use app::domain::user_filter::Glob;
 use app::error::AppError;
 use app::server::clock::rfc3339;
 use app::server::groups_service::{self, group_not_found, GroupInput};
-use app::server::repo::{self, groups::Group};
+use app::server::records::{Group, GroupList};
+use app::server::repo;
 use app::server::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -101,7 +102,7 @@ impl GroupBody {
 }
 
 async fn to_json(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut app::server::Conn,
     application_id: &str,
     group: Group,
 ) -> Result<ExperienceGroup, sqlx::Error> {
@@ -130,7 +131,7 @@ async fn to_json(
 }
 
 async fn answer(state: &AppState, application_id: &str, group_id: &str) -> Result<ExperienceGroup, ApiError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let group = repo::groups::get(&mut conn, application_id, group_id).await?.ok_or_else(group_not_found)?;
     Ok(to_json(&mut conn, application_id, group).await?)
 }
@@ -142,7 +143,7 @@ pub async fn list(
 ) -> Result<Json<Collection<ExperienceGroup>>, ApiError> {
     let params = list_params::parse(&q, SORT_FIELDS, "name", &["name"])?;
     let like = params.filter.as_deref().map(|f| Glob::new(f, false).to_like());
-    let query = repo::groups::GroupList {
+    let query = GroupList {
         sort_column: match params.sort_field.as_str() {
             "id" => "id",
             "creationDate" => "created_at",
@@ -154,7 +155,7 @@ pub async fn list(
         limit: params.per_page,
         offset: params.page.saturating_mul(params.per_page),
     };
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let (groups, total) = repo::groups::list(&mut conn, &application_id, &query).await?;
     let mut items = Vec::with_capacity(groups.len());
     for group in groups {

@@ -4,7 +4,7 @@ use crate::api::extract::{Path, Query};
 use app::domain::user_filter::{Glob, GroupReach, OrderBy, TextField, UserFilter};
 use app::error::AppError;
 use app::server::clock::parse_rfc3339;
-use app::server::repo::user_list::Order;
+use app::server::records::Order;
 use app::server::users_service::{self, user_not_found, UserInput};
 use app::server::{ids, repo, user_lists, AppState};
 use axum::extract::State;
@@ -63,7 +63,7 @@ impl UserBody {
 }
 
 async fn answer(state: &AppState, application_id: &str, user_id: &str) -> Result<ExperienceUser, ApiError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     Ok(experience_user(&mut conn, application_id, user_id).await?.ok_or_else(user_not_found)?)
 }
 
@@ -112,7 +112,7 @@ pub async fn list(
         _ => OrderBy::Email,
     };
     let order = Order { by, descending: params.descending };
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     let (users, total) =
         user_lists::numbered_page(&mut conn, &application_id, &filter, order, params.page, params.per_page).await?;
     let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
@@ -163,7 +163,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Path((application_id, user_id)): Path<(String, String)>,
 ) -> Result<Json<Success>, ApiError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = state.acquire().await?;
     users_service::delete(&mut conn, &application_id, &user_id).await?;
     Ok(Json(SUCCESS))
 }

@@ -55,7 +55,7 @@ async fn session_cookie_is_http_only_strict_and_stored_hashed() {
     let token = cookie.trim_start_matches("eu_session=");
     assert!(token.len() >= 43, "256 bits in base64 is 43 characters");
     let stored: Vec<String> =
-        sqlx::query_scalar("SELECT token_hash FROM admin_sessions").fetch_all(&app.pool).await.unwrap();
+        sqlx::query_scalar("SELECT token_hash FROM admin_sessions").fetch_all(&app.db).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
     assert_eq!(stored[0], app::server::sessions::hash_token(token));
@@ -89,7 +89,7 @@ async fn server_functions_require_a_session() {
         let answer = app.call(endpoint, &form, None).await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{endpoint}: {}", answer.body);
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&app.pool).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications").fetch_one(&app.db).await.unwrap();
     assert_eq!(count, 0);
 }
 
@@ -119,31 +119,29 @@ async fn cross_site_calls_are_refused() {
 async fn first_admin_is_created_once_with_a_generated_password() {
     use app::server::passwords::PasswordHasher;
     use server::bootstrap::{ensure_first_admin, FirstAdmin};
-    let dir = tempfile::tempdir().unwrap();
-    let pool = app::server::db::connect(&format!("sqlite://{}/a.db", dir.path().display())).await.unwrap();
-    let hasher = PasswordHasher::new(1);
+    let (store, db, _dir) = crate::common::fresh_store(PasswordHasher::new(1)).await;
     let FirstAdmin::Created { email, generated_password: Some(password) } =
-        ensure_first_admin(&pool, &hasher, None, None).await.unwrap()
+        ensure_first_admin(&store, None, None).await.unwrap()
     else {
         panic!("expected a generated password");
     };
     assert_eq!(email, "admin@example.com");
     assert!(password.len() >= 20);
-    assert!(matches!(ensure_first_admin(&pool, &hasher, None, None).await.unwrap(), FirstAdmin::Existing));
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM admins").fetch_one(&pool).await.unwrap();
-    assert!(hasher.verify(password, Some(hash)).await.unwrap());
+    assert!(matches!(ensure_first_admin(&store, None, None).await.unwrap(), FirstAdmin::Existing));
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM admins").fetch_one(&db).await.unwrap();
+    assert!(store.hasher().verify(password, Some(hash)).await.unwrap());
 }
 
 #[tokio::test]
 async fn expired_sessions_are_refused_and_swept_at_the_next_sign_in() {
     let app = spawn_app().await;
     let cookie = app.sign_in().await;
-    sqlx::query("UPDATE admin_sessions SET expires_at = 1").execute(&app.pool).await.unwrap();
+    sqlx::query("UPDATE admin_sessions SET expires_at = 1").execute(&app.db).await.unwrap();
     assert_eq!(app.get("/applications", Some(&cookie)).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.call("whoami", &[], Some(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     app.sign_in().await;
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM admin_sessions WHERE expires_at = 1")
-        .fetch_one(&app.pool)
+        .fetch_one(&app.db)
         .await
         .unwrap();
     assert_eq!(left, 0);

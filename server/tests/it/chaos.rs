@@ -129,7 +129,7 @@ fn signer(base: Base, app_id: String, log: Arc<Mutex<Log>>, stop: Arc<AtomicBool
 
 /// Everything the log says must hold, read from the database file while no server runs.
 async fn check(database: &Path, app_id: &str, log: &Log, kill: usize) {
-    let pool = app::server::db::connect(&format!("sqlite://{}", database.display())).await.unwrap();
+    let pool = store_sqlite::db::connect(&format!("sqlite://{}", database.display())).await.unwrap();
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.unwrap();
     assert_eq!(integrity, "ok", "kill {kill}");
     sqlx::query("INSERT INTO experience_users_fts (experience_users_fts, rank) VALUES ('integrity-check', 1)")

@@ -1,14 +1,16 @@
-//! A real router over a fresh SQLite file, driven without a socket.
+//! A real router over a fresh database, driven without a socket. The suite runs on SQLite, and
+//! again on PostgreSQL with EU_TEST_ENGINE=postgres (`make test` runs both; scripts/test starts
+//! the PostgreSQL server and passes its URL in EU_TEST_POSTGRES_URL).
 
 #![allow(dead_code)]
 
-use app::server::{db, passwords::PasswordHasher, AppState};
+use app::server::{passwords::PasswordHasher, AppState, Engine, PoolSettings, Store};
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use server::bootstrap::ensure_first_admin;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tower::ServiceExt;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -16,8 +18,48 @@ pub const ADMIN_PASSWORD: &str = "integration-password";
 
 pub struct TestApp {
     pub router: Router,
-    pub pool: SqlitePool,
+    pub store: Store,
+    /// The same database, for the statements a test makes itself: written with `$N`
+    /// placeholders and SQL both engines read.
+    pub db: AnyPool,
     _dir: tempfile::TempDir,
+}
+
+/// The engine this run of the suite tests.
+pub fn engine() -> Engine {
+    match std::env::var("EU_TEST_ENGINE").as_deref() {
+        Ok("postgres") => Engine::Postgres,
+        Ok("sqlite") | Err(_) => Engine::Sqlite,
+        Ok(other) => panic!("EU_TEST_ENGINE={other}: use sqlite or postgres"),
+    }
+}
+
+/// A fresh, migrated database on the suite's engine: its URL, and the directory an SQLite
+/// file lives in (removed when dropped).
+pub async fn fresh_database() -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match engine() {
+        Engine::Sqlite => format!("sqlite://{}/test.db", dir.path().display()),
+        Engine::Postgres => {
+            let server = std::env::var("EU_TEST_POSTGRES_URL")
+                .expect("EU_TEST_POSTGRES_URL: run `make test`, or start a server with `scripts/pg start`");
+            store_pg::db::fresh_database(&server).await.expect("the test PostgreSQL answers")
+        }
+    };
+    (url, dir)
+}
+
+/// A store on a fresh database, and the same database for the test's own statements.
+pub async fn fresh_store(hasher: PasswordHasher) -> (Store, AnyPool, tempfile::TempDir) {
+    let (url, dir) = fresh_database().await;
+    let store = match engine() {
+        Engine::Sqlite => Store::open_sqlite(&url, hasher).await,
+        Engine::Postgres => Store::open_postgres(&url, PoolSettings::default(), hasher).await,
+    }
+    .unwrap();
+    sqlx::any::install_default_drivers();
+    let db = sqlx::pool::PoolOptions::new().max_connections(4).connect(&url).await.unwrap();
+    (store, db, dir)
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -26,15 +68,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// A test app whose state `adjust` may change first (token lifetime, limits, trust in proxies).
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppState)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/test.db", dir.path().display());
-    let pool = db::connect(&url).await.unwrap();
-    let hasher = PasswordHasher::new(2);
-    ensure_first_admin(&pool, &hasher, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into())).await.unwrap();
+    let (store, db, dir) = fresh_store(PasswordHasher::new(2)).await;
+    ensure_first_admin(&store, Some(ADMIN_EMAIL.into()), Some(ADMIN_PASSWORD.into())).await.unwrap();
     let options = leptos::config::get_configuration(None).unwrap().leptos_options;
-    let mut state = AppState::new(options, pool.clone(), hasher);
+    let mut state = AppState::new(options, store);
     adjust(&mut state);
-    TestApp { router: server::router(state), pool, _dir: dir }
+    TestApp { store: state.store.clone(), router: server::router(state), db, _dir: dir }
 }
 
 pub struct Answer {
@@ -112,4 +151,58 @@ pub fn session_cookie(answer: &Answer) -> Option<String> {
 
 fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A user row written straight to the database (as a bulk load does), on either engine.
+pub struct TestUser {
+    pub id: String,
+    pub application_id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub created_at: i64,
+}
+
+/// A 24-hex-digit id made from a number, as `ids::new_id` ids look.
+pub fn numbered_id(n: i64) -> String {
+    format!("{n:024x}")
+}
+
+/// Inserts `users` in batches (their emails lowercased for `email_normalized`). The
+/// placeholders are written as `$N`, which both engines read (sqlx's `QueryBuilder` writes `?`
+/// for the `Any` driver, which PostgreSQL does not).
+pub async fn insert_users(db: &AnyPool, users: &[TestUser]) {
+    for batch in users.chunks(500) {
+        let rows: Vec<String> = (0..batch.len())
+            .map(|r| {
+                format!(
+                    "(${}, ${}, ${}, ${}, 'x', ${}, ${}, ${}, 0, 0)",
+                    r * 7 + 1,
+                    r * 7 + 2,
+                    r * 7 + 3,
+                    r * 7 + 4,
+                    r * 7 + 5,
+                    r * 7 + 6,
+                    r * 7 + 7
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, \
+             last_name, created_at, updated_at, password_updated_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for u in batch {
+            query = query
+                .bind(u.id.clone())
+                .bind(u.application_id.clone())
+                .bind(u.email.clone())
+                .bind(u.email.to_lowercase())
+                .bind(u.first_name.clone())
+                .bind(u.last_name.clone())
+                .bind(u.created_at);
+        }
+        query.execute(db).await.unwrap();
+    }
 }

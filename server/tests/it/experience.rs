@@ -86,7 +86,7 @@ async fn sign_in_answers_a_token_and_the_user_and_records_the_login() {
 
     // Only the token's hash is stored.
     let stored: Vec<String> =
-        sqlx::query_scalar("SELECT token_hash FROM experience_tokens").fetch_all(&f.app.pool).await.unwrap();
+        sqlx::query_scalar("SELECT token_hash FROM experience_tokens").fetch_all(&f.app.db).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
 
@@ -167,7 +167,7 @@ async fn every_kind_of_bad_token_is_refused_with_401() {
 
 #[tokio::test]
 async fn an_expired_token_is_refused() {
-    let f = fixture_from(spawn_app_with(|state| state.token_ttl_ms = 300).await).await;
+    let f = fixture_from(spawn_app_with(|state| state.set_token_ttl_ms(300)).await).await;
     let token = token(&f).await;
     assert_eq!(me(&f, &token).await.status, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
@@ -212,7 +212,7 @@ async fn changing_the_password_invalidates_tokens_only_when_asked() {
 async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
     let f = fixture().await;
     let now = 1_800_000_000_000i64;
-    let pool = &f.app.pool;
+    let pool = &f.app.db;
     // root ← middle ← leaf; the user is in leaf. d-root is tied to root, d-leaf to leaf,
     // d-other to a group the user has nothing to do with.
     for (id, name, parent) in [
@@ -221,7 +221,7 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
         ("aaaaaaaaaaaaaaaaaaaaaa03", "Leaf", Some("aaaaaaaaaaaaaaaaaaaaaa02")),
         ("aaaaaaaaaaaaaaaaaaaaaa04", "Elsewhere", None),
     ] {
-        sqlx::query("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id).bind(&f.app_id).bind(name).bind(parent).bind(now).bind(now)
             .execute(pool).await.unwrap();
     }
@@ -230,16 +230,18 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
         ("dddddddddddddddddddddd02", "Leaf sensor", "aaaaaaaaaaaaaaaaaaaaaa03"),
         ("dddddddddddddddddddddd03", "Other valve", "aaaaaaaaaaaaaaaaaaaaaa04"),
     ] {
-        sqlx::query("INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(id)
-            .bind(&f.app_id)
-            .bind(name)
-            .bind(now)
-            .bind(now)
-            .execute(pool)
-            .await
-            .unwrap();
-        sqlx::query("INSERT INTO experience_group_devices (group_id, device_id) VALUES (?, ?)")
+        sqlx::query(
+            "INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(&f.app_id)
+        .bind(name)
+        .bind(now)
+        .bind(now)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO experience_group_devices (group_id, device_id) VALUES ($1, $2)")
             .bind(group)
             .bind(id)
             .execute(pool)
@@ -252,7 +254,7 @@ async fn me_devices_lists_devices_of_the_users_groups_and_their_ancestors() {
     .execute(pool)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('aaaaaaaaaaaaaaaaaaaaaa03', ?)")
+    sqlx::query("INSERT INTO experience_group_members (group_id, user_id) VALUES ('aaaaaaaaaaaaaaaaaaaaaa03', $1)")
         .bind(&f.user_id)
         .execute(pool)
         .await
@@ -359,7 +361,7 @@ async fn bodies_are_small_json_with_known_fields_and_errors_are_json() {
 
 #[tokio::test]
 async fn a_full_hashing_queue_answers_503_with_retry_after() {
-    let f = fixture_from(spawn_app_with(|state| state.hasher = PasswordHasher::with_queue(1, 1)).await).await;
+    let f = fixture_from(spawn_app_with(|state| state.set_hasher(PasswordHasher::with_queue(1, 1))).await).await;
     let app = std::sync::Arc::new(f.app);
     let calls: Vec<_> = (0..12)
         .map(|i| {

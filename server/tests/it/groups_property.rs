@@ -4,8 +4,9 @@
 
 use app::server::groups_service::{self, GroupInput, CYCLE};
 use app::server::passwords::PasswordHasher;
-use app::server::{db, repo, AppState};
+use app::server::{repo, Store};
 use proptest::prelude::*;
+use sqlx::AnyPool;
 use std::collections::{BTreeSet, HashMap};
 
 const APP: &str = "0000000000000000000000a1";
@@ -70,38 +71,39 @@ fn world() -> impl Strategy<Value = World> {
     })
 }
 
-async fn state(dir: &tempfile::TempDir) -> AppState {
-    let pool = db::connect(&format!("sqlite://{}/p.db", dir.path().display())).await.unwrap();
-    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES (?, 'P', ?, ?)")
+/// A fresh database with the application, on the suite's engine.
+async fn database() -> (Store, AnyPool, tempfile::TempDir) {
+    let (store, db, dir) = crate::common::fresh_store(PasswordHasher::with_queue(1, 0)).await;
+    sqlx::query("INSERT INTO applications (id, name, created_at, updated_at) VALUES ($1, 'P', $2, $3)")
         .bind(APP)
         .bind(T)
         .bind(T)
-        .execute(&pool)
+        .execute(&db)
         .await
         .unwrap();
-    let options = leptos::config::get_configuration(None).unwrap().leptos_options;
-    AppState::new(options, pool, PasswordHasher::with_queue(1, 0))
+    (store, db, dir)
 }
 
-async fn load(state: &AppState, w: &World) {
-    let pool = &state.pool;
+async fn load(pool: &AnyPool, w: &World) {
     for (i, parent) in w.parents.iter().enumerate() {
-        sqlx::query("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO experience_groups (id, application_id, name, parent_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(gid(i)).bind(APP).bind(format!("G{i}")).bind(parent.map(gid)).bind(T).bind(T)
             .execute(pool).await.unwrap();
     }
     for (d, tags) in w.device_tags.iter().enumerate() {
-        sqlx::query("INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(did(d))
-            .bind(APP)
-            .bind(format!("D{d}"))
-            .bind(T)
-            .bind(T)
-            .execute(pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO devices (id, application_id, name, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(did(d))
+        .bind(APP)
+        .bind(format!("D{d}"))
+        .bind(T)
+        .bind(T)
+        .execute(pool)
+        .await
+        .unwrap();
         for (k, v) in tags {
-            sqlx::query("INSERT OR IGNORE INTO device_tags (device_id, key, value) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO device_tags (device_id, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                 .bind(did(d))
                 .bind(k)
                 .bind(v)
@@ -110,16 +112,18 @@ async fn load(state: &AppState, w: &World) {
                 .unwrap();
         }
         for g in &w.device_ties[d] {
-            sqlx::query("INSERT OR IGNORE INTO experience_group_devices (group_id, device_id) VALUES (?, ?)")
-                .bind(gid(*g))
-                .bind(did(d))
-                .execute(pool)
-                .await
-                .unwrap();
+            sqlx::query(
+                "INSERT INTO experience_group_devices (group_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(gid(*g))
+            .bind(did(d))
+            .execute(pool)
+            .await
+            .unwrap();
         }
     }
     for (g, k, v) in &w.tag_ties {
-        sqlx::query("INSERT INTO experience_group_device_tags (group_id, key, value) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO experience_group_device_tags (group_id, key, value) VALUES ($1, $2, $3)")
             .bind(gid(*g))
             .bind(k)
             .bind(v)
@@ -128,16 +132,18 @@ async fn load(state: &AppState, w: &World) {
             .unwrap();
     }
     for (u, groups) in w.members.iter().enumerate() {
-        sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES (?, ?, ?, ?, 'x', '', '', ?, ?, ?)")
+        sqlx::query("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name, created_at, updated_at, password_updated_at) VALUES ($1, $2, $3, $4, 'x', '', '', $5, $6, $7)")
             .bind(uid(u)).bind(APP).bind(format!("u{u}@p.io")).bind(format!("u{u}@p.io")).bind(T).bind(T).bind(T)
             .execute(pool).await.unwrap();
         for g in groups {
-            sqlx::query("INSERT OR IGNORE INTO experience_group_members (group_id, user_id) VALUES (?, ?)")
-                .bind(gid(*g))
-                .bind(uid(u))
-                .execute(pool)
-                .await
-                .unwrap();
+            sqlx::query(
+                "INSERT INTO experience_group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(gid(*g))
+            .bind(uid(u))
+            .execute(pool)
+            .await
+            .unwrap();
         }
     }
 }
@@ -176,8 +182,8 @@ fn reference(w: &World, parents: &[Option<usize>], user: usize) -> BTreeSet<(Str
     grants
 }
 
-async fn effective(state: &AppState, user: usize) -> BTreeSet<(String, String)> {
-    let mut conn = state.pool.acquire().await.unwrap();
+async fn effective(store: &Store, user: usize) -> BTreeSet<(String, String)> {
+    let mut conn = store.acquire().await.unwrap();
     repo::devices::effective_for_user(&mut conn, &uid(user))
         .await
         .unwrap()
@@ -207,9 +213,8 @@ proptest! {
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
-            let dir = tempfile::tempdir().unwrap();
-            let state = state(&dir).await;
-            load(&state, &w).await;
+            let (state, db, _dir) = database().await;
+            load(&db, &w).await;
             let mut parents = w.parents.clone();
             for user in 0..w.members.len() {
                 assert_eq!(effective(&state, user).await, reference(&w, &parents, user), "user {user} in {w:?}");
@@ -229,7 +234,7 @@ proptest! {
                     parents[group] = parent;
                 }
                 let stored: HashMap<String, Option<String>> = sqlx::query_as("SELECT id, parent_id FROM experience_groups")
-                    .fetch_all(&state.pool).await.unwrap().into_iter().collect();
+                    .fetch_all(&db).await.unwrap().into_iter().collect();
                 for (i, p) in parents.iter().enumerate() {
                     assert_eq!(stored[&gid(i)], p.map(gid), "group {i}");
                 }

@@ -7,6 +7,7 @@ mod chaos;
 mod common;
 mod experience;
 mod groups_property;
+mod instances;
 mod postgres;
 mod process;
 mod rest;

@@ -4,10 +4,10 @@
 //! schema to the SQLite one's meaning: the kept counters under concurrent writes, and the same
 //! order of names and emails on both engines (so keyset pages are the same pages).
 
-use app::server::db;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool, Row};
 use std::str::FromStr;
+use store_pg::db;
 
 /// A new, migrated database on the test server.
 async fn pg_database() -> PgPool {
@@ -19,7 +19,7 @@ async fn pg_database() -> PgPool {
     admin.close().await.unwrap();
     let options = PgConnectOptions::from_str(&url).unwrap().database(&name);
     let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await.unwrap();
-    db::POSTGRES_MIGRATIONS.run(&pool).await.unwrap();
+    db::MIGRATIONS.run(&pool).await.unwrap();
     pool
 }
 
@@ -174,7 +174,7 @@ async fn both_engines_sort_names_and_emails_alike() {
         "~t", "0", "", "Ω", "aB", "a_b", "A_B", "zz", "Zz",
     ];
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = db::connect(&format!("sqlite://{}/order.db", dir.path().display())).await.unwrap();
+    let sqlite = store_sqlite::db::connect(&format!("sqlite://{}/order.db", dir.path().display())).await.unwrap();
     let pg = pg_database().await;
     let application = "INSERT INTO applications (id, name, created_at, updated_at) VALUES ('app', 'Farm', 0, 0)";
     sqlx::query(application).execute(&sqlite).await.unwrap();

@@ -25,12 +25,25 @@ pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// Starts the server binary on a free port and waits for its "Serving on" line.
+/// A database several server processes share, on the suite's engine (see `common::engine`):
+/// its URL, and the directory an SQLite file lives in.
+pub(crate) fn shared_database() -> (String, tempfile::TempDir) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(crate::common::fresh_database())
+}
+
+/// Starts the server binary on an SQLite file.
 pub(crate) fn start(database: &Path) -> Server {
+    start_on(&format!("sqlite://{}", database.display()))
+}
+
+/// Starts the server binary on the database `url` names, on a free port, and waits for its
+/// "Serving on" line.
+pub(crate) fn start_on(url: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .current_dir(workspace_root())
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("DATABASE_URL", url)
         .env("ADMIN_EMAIL", ADMIN_EMAIL)
         .env("ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")

@@ -1,7 +1,7 @@
 //! The REST API's doors: tokens (missing, revoked, another application's), the OpenAPI
 //! document against the routes, and the tree rules through the API.
 
-use crate::common::{spawn_app, Answer, TestApp};
+use crate::common::{insert_users, numbered_id, spawn_app, Answer, TestApp, TestUser};
 use http::StatusCode;
 use serde_json::{json, Value};
 use server::rest::openapi;
@@ -266,19 +266,19 @@ async fn a_token_records_its_last_use_at_most_once_a_minute() {
     let other_app = new_application(&s.app, &s.cookie, "Mill").await;
     let (other_id, other_token) = new_token(&s.app, &s.cookie, &other_app).await;
     let last_used = |app_id: String| {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT last_used_at FROM api_tokens WHERE application_id = ?")
+        sqlx::query_scalar::<_, Option<i64>>("SELECT last_used_at FROM api_tokens WHERE application_id = $1")
             .bind(app_id)
-            .fetch_one(&s.app.pool)
+            .fetch_one(&s.app.db)
     };
     assert_eq!(last_used(s.app_id.clone()).await.unwrap(), None);
     let users = format!("/applications/{}/experience/users", s.app_id);
 
     assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
     let first = last_used(s.app_id.clone()).await.unwrap().expect("the first call is recorded");
-    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 30000").execute(&s.app.pool).await.unwrap();
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 30000").execute(&s.app.db).await.unwrap();
     assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
     assert_eq!(last_used(s.app_id.clone()).await.unwrap(), Some(first - 30_000), "within the minute: no write");
-    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 60000").execute(&s.app.pool).await.unwrap();
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 60000").execute(&s.app.db).await.unwrap();
     assert_eq!(s.api("GET", &users, None).await.status, StatusCode::OK);
     assert!(last_used(s.app_id.clone()).await.unwrap().unwrap() >= first, "a minute on: written again");
 
@@ -456,17 +456,28 @@ async fn invalidating_through_the_api_leaves_the_users_version_alone() {
 #[tokio::test]
 async fn numbered_pages_cover_the_list_exactly_from_either_end() {
     let s = setup().await;
-    sqlx::query(
-        "INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name, last_name,
-                                       created_at, updated_at, password_updated_at, last_login_at)
-         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 23)
-         SELECT printf('%024x', 4242 + i * 7919 % 23), ?1, printf('u%02d@t.io', i), printf('u%02d@t.io', i),
-                'x', char(65 + i % 3), char(65 + i % 5), i % 4, i, 0, (i % 2) * i FROM n",
-    )
-    .bind(&s.app_id)
-    .execute(&s.app.pool)
-    .await
-    .unwrap();
+    let letter = |n: i64| char::from(b'A' + n as u8).to_string();
+    let users: Vec<TestUser> = (0..23)
+        .map(|i| TestUser {
+            id: numbered_id(4242 + i * 7919 % 23),
+            application_id: s.app_id.clone(),
+            email: format!("u{i:02}@t.io"),
+            first_name: letter(i % 3),
+            last_name: letter(i % 5),
+            created_at: i % 4,
+        })
+        .collect();
+    insert_users(&s.app.db, &users).await;
+    for (i, user) in users.iter().enumerate() {
+        let i = i as i64;
+        sqlx::query("UPDATE experience_users SET updated_at = $1, last_login_at = $2 WHERE id = $3")
+            .bind(i)
+            .bind((i % 2) * i)
+            .bind(&user.id)
+            .execute(&s.app.db)
+            .await
+            .unwrap();
+    }
     let users = format!("/applications/{}/experience/users", s.app_id);
     for (sort, column) in [
         ("email", "email_normalized"),
@@ -478,10 +489,10 @@ async fn numbered_pages_cover_the_list_exactly_from_either_end() {
         for dir in ["asc", "desc"] {
             let tie = if column == "id" { String::new() } else { format!(", id {dir}") };
             let expected: Vec<String> = sqlx::query_scalar(&format!(
-                "SELECT email FROM experience_users WHERE application_id = ? ORDER BY {column} {dir}{tie}"
+                "SELECT email FROM experience_users WHERE application_id = $1 ORDER BY {column} {dir}{tie}"
             ))
             .bind(&s.app_id)
-            .fetch_all(&s.app.pool)
+            .fetch_all(&s.app.db)
             .await
             .unwrap();
             let mut pages = Vec::new();

@@ -1,4 +1,5 @@
-//! Two real server processes on one database file: a token invalidated through one is
+//! Two real server processes on one database (a file, or PostgreSQL on the suite's
+//! PostgreSQL run): a token invalidated through one is
 //! refused by the other at once, and still after that process restarts; failed sign-ins on
 //! both count toward one limit.
 
@@ -6,10 +7,9 @@ use crate::process::*;
 
 #[test]
 fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("shared.db");
-    let a = start(&database);
-    let mut b = start(&database);
+    let (database, _dir) = shared_database();
+    let a = start_on(&database);
+    let mut b = start_on(&database);
     let client = client();
 
     // An administrator on A sets up an application with one user.
@@ -30,7 +30,7 @@ fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() 
     assert_eq!(me_status(&client, &a, &app_id, &token), 401);
 
     // Restarting B changes nothing: the cutoffs live in the database.
-    drop(std::mem::replace(&mut b, start(&database)));
+    drop(std::mem::replace(&mut b, start_on(&database)));
     assert_eq!(me_status(&client, &b, &app_id, &token), 401);
     let fresh = experience_token(&client, &b, &app_id);
     assert_eq!(me_status(&client, &a, &app_id, &fresh), 200);
@@ -40,10 +40,9 @@ fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() 
 /// they cause holds on both, before any password is checked.
 #[test]
 fn failed_sign_ins_on_either_process_count_toward_one_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("shared.db");
-    let a = start(&database);
-    let b = start(&database);
+    let (database, _dir) = shared_database();
+    let a = start_on(&database);
+    let b = start_on(&database);
     let client = client();
     let (_, app_id, _) = application_with_ann(&client, &a);
 

@@ -182,7 +182,7 @@ pub async fn invalidate_all_tokens(application_id: String) -> Result<i64, AppErr
         context::require_admin()?;
         let now = now_ms();
         let changes = ApplicationChanges { token_cutoff: Some(now), ..Default::default() };
-        applications_service::update(&context::state()?.pool, &application_id, changes).await?;
+        applications_service::update(&context::state()?.store, &application_id, changes).await?;
         Ok(now)
     })
     .await

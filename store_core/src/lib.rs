@@ -1,0 +1,12 @@
+//! What every storage engine shares, below them: see Cargo.toml.
+
+pub mod clock;
+pub mod headers;
+pub mod ids;
+pub mod inputs;
+pub mod passwords;
+pub mod records;
+pub mod sessions;
+pub mod sign_in_rules;
+
+pub use model::{domain, error};

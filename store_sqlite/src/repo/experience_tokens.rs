@@ -1,0 +1,73 @@
+//! Experience users' access tokens, stored as SHA-256 hashes.
+
+use crate::engine::{by_engine, DbConn};
+use crate::records::SWEEP_BATCH;
+
+pub async fn insert(
+    conn: &mut DbConn,
+    token_hash: &str,
+    user_id: &str,
+    application_id: &str,
+    issued_at: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO experience_tokens (token_hash, user_id, application_id, issued_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        token_hash,
+        user_id,
+        application_id,
+        issued_at,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user a token stands for, if it is still good: issued for this application, not
+/// expired, and issued strictly after both the user's and the application's token cutoff.
+/// Everything is read in one statement, so a cutoff written by any server process counts
+/// from the moment it is committed.
+pub async fn find_user_id(
+    conn: &mut DbConn,
+    token_hash: &str,
+    application_id: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT u.id AS "id!"
+           FROM experience_tokens t
+           JOIN experience_users u ON u.id = t.user_id
+           JOIN applications a ON a.id = u.application_id
+           WHERE t.token_hash = $1 AND t.application_id = $2 AND u.application_id = t.application_id
+             AND t.expires_at > $3
+             AND (u.token_cutoff IS NULL OR t.issued_at > u.token_cutoff)
+             AND (a.exp_user_token_cutoff IS NULL OR t.issued_at > a.exp_user_token_cutoff)"#,
+        token_hash,
+        application_id,
+        now
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Drops expired tokens and those no cutoff can let through any more.
+/// Deletes up to `SWEEP_BATCH` expired tokens: a bounded write however many expired at once.
+/// On PostgreSQL, rows another instance is sweeping are skipped, not waited for.
+pub async fn delete_expired(conn: &mut DbConn, now: i64) -> Result<u64, sqlx::Error> {
+    macro_rules! sweep {
+        ($skip_locked:tt) => {
+            sqlx::query!(
+                "DELETE FROM experience_tokens WHERE token_hash IN
+                   (SELECT token_hash FROM experience_tokens WHERE expires_at <= $1 LIMIT $2 "
+                    + $skip_locked
+                    + ")",
+                now,
+                SWEEP_BATCH
+            )
+        };
+    }
+    let done = by_engine!(sqlite => sweep!(""), postgres => sweep!("FOR UPDATE SKIP LOCKED")).execute(conn).await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,160 @@
+//! Experience users, one at a time: creating, reading, changing, deleting, signing in. Lists
+//! are `user_list`; tags and groups `user_tags` and `memberships`.
+
+use crate::engine::DbConn;
+use crate::records::{NewUser, UserChanges, UserRecord};
+
+use model::users::{UserDetail, ViewCounts};
+
+pub async fn insert(conn: &mut DbConn, user: &NewUser<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO experience_users
+             (id, application_id, email, email_normalized, password_hash, first_name, last_name,
+              created_at, updated_at, password_updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        user.id,
+        user.application_id,
+        user.email,
+        user.email_normalized,
+        user.password_hash,
+        user.first_name,
+        user.last_name,
+        user.now,
+        user.now,
+        user.now
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The application's user count and limit, or `None` if it does not exist.
+pub async fn count_and_limit(
+    conn: &mut DbConn,
+    application_id: &str,
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query!("SELECT user_count, user_limit FROM applications WHERE id = $1", application_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| (r.user_count, r.user_limit)))
+}
+
+pub async fn counts(conn: &mut DbConn, application_id: &str) -> Result<Option<ViewCounts>, sqlx::Error> {
+    let row = sqlx::query!("SELECT user_count, grouped_user_count FROM applications WHERE id = $1", application_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| ViewCounts {
+        all: r.user_count,
+        in_any_group: r.grouped_user_count,
+        in_no_group: r.user_count - r.grouped_user_count,
+    }))
+}
+
+pub async fn email_taken(
+    conn: &mut DbConn,
+    application_id: &str,
+    email_normalized: &str,
+    except_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let except = except_id.unwrap_or("");
+    let found = sqlx::query_scalar!(
+        r#"SELECT CAST(1 AS BIGINT) AS "one!: i64" FROM experience_users
+           WHERE application_id = $1 AND email_normalized = $2 AND id <> $3"#,
+        application_id,
+        email_normalized,
+        except
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+pub async fn get(conn: &mut DbConn, application_id: &str, id: &str) -> Result<Option<UserDetail>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        UserRecord,
+        r#"SELECT id AS "id!", email, first_name, last_name, version, created_at, updated_at,
+                  password_updated_at, last_login_at, token_cutoff
+           FROM experience_users WHERE application_id = $1 AND id = $2"#,
+        application_id,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(UserDetail::from))
+}
+
+/// The id and password hash behind an email, for signing in.
+pub async fn find_for_sign_in(
+    conn: &mut DbConn,
+    application_id: &str,
+    email_normalized: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id!", password_hash FROM experience_users
+           WHERE application_id = $1 AND email_normalized = $2"#,
+        application_id,
+        email_normalized
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
+}
+
+/// Signing in is not an edit: neither `updated_at` nor `version` moves.
+pub async fn record_login(conn: &mut DbConn, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE experience_users SET last_login_at = $1 WHERE id = $2", now, id).execute(conn).await?;
+    Ok(())
+}
+
+/// Rejects the user's tokens issued up to `at`; touches nothing else. False if no such user.
+pub async fn set_token_cutoff(conn: &mut DbConn, application_id: &str, id: &str, at: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE experience_users SET token_cutoff = $1 WHERE application_id = $2 AND id = $3",
+        at,
+        application_id,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Saves `changes` if the stored version is still `version`; false otherwise (someone else
+/// saved first, or the user is gone).
+pub async fn update(
+    conn: &mut DbConn,
+    application_id: &str,
+    id: &str,
+    version: i64,
+    changes: &UserChanges<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE experience_users
+            SET email = $1, email_normalized = $2, first_name = $3, last_name = $4,
+                password_hash = COALESCE($5, password_hash),
+                password_updated_at = CASE WHEN $5 IS NULL THEN password_updated_at ELSE $6 END,
+                updated_at = $6, version = version + 1
+          WHERE application_id = $7 AND id = $8 AND version = $9",
+        changes.email,
+        changes.email_normalized,
+        changes.first_name,
+        changes.last_name,
+        changes.password_hash,
+        now,
+        application_id,
+        id,
+        version
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes the user; memberships and tags go with it (foreign keys cascade).
+pub async fn delete(conn: &mut DbConn, application_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!("DELETE FROM experience_users WHERE application_id = $1 AND id = $2", application_id, id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
