@@ -1,7 +1,6 @@
 //! Experience users' access tokens, stored as SHA-256 hashes.
 
 use crate::engine::{by_engine, DbConn};
-use crate::records::SWEEP_BATCH;
 
 pub async fn insert(
     conn: &mut DbConn,
@@ -52,22 +51,13 @@ pub async fn find_user_id(
     .await
 }
 
-/// Drops expired tokens and those no cutoff can let through any more.
-/// Deletes up to `SWEEP_BATCH` expired tokens: a bounded write however many expired at once.
-/// On PostgreSQL, rows another instance is sweeping are skipped, not waited for.
+/// Deletes up to `SWEEP_BATCH` expired tokens (see `sweep_expired!`).
 pub async fn delete_expired(conn: &mut DbConn, now: i64) -> Result<u64, sqlx::Error> {
-    macro_rules! sweep {
-        ($skip_locked:tt) => {
-            sqlx::query!(
-                "DELETE FROM experience_tokens WHERE token_hash IN
-                   (SELECT token_hash FROM experience_tokens WHERE expires_at <= $1 LIMIT $2 "
-                    + $skip_locked
-                    + ")",
-                now,
-                SWEEP_BATCH
-            )
-        };
-    }
-    let done = by_engine!(sqlite => sweep!(""), postgres => sweep!("FOR UPDATE SKIP LOCKED")).execute(conn).await?;
+    let done = by_engine!(
+        sqlite => sweep_expired!("experience_tokens", "", now),
+        postgres => sweep_expired!("experience_tokens", "FOR UPDATE SKIP LOCKED", now),
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }

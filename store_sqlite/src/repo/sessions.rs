@@ -1,5 +1,4 @@
 use crate::engine::{by_engine, DbConn};
-use crate::records::SWEEP_BATCH;
 
 use crate::sessions::CurrentAdmin;
 
@@ -41,21 +40,13 @@ pub async fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), sqlx::Err
     Ok(())
 }
 
-/// Deletes up to `SWEEP_BATCH` expired sessions: a bounded write however many expired at once.
-/// On PostgreSQL, rows another instance is sweeping are skipped, not waited for.
+/// Deletes up to `SWEEP_BATCH` expired sessions (see `sweep_expired!`).
 pub async fn delete_expired(conn: &mut DbConn, now: i64) -> Result<u64, sqlx::Error> {
-    macro_rules! sweep {
-        ($skip_locked:tt) => {
-            sqlx::query!(
-                "DELETE FROM admin_sessions WHERE token_hash IN
-                   (SELECT token_hash FROM admin_sessions WHERE expires_at <= $1 LIMIT $2 "
-                    + $skip_locked
-                    + ")",
-                now,
-                SWEEP_BATCH
-            )
-        };
-    }
-    let done = by_engine!(sqlite => sweep!(""), postgres => sweep!("FOR UPDATE SKIP LOCKED")).execute(conn).await?;
+    let done = by_engine!(
+        sqlite => sweep_expired!("admin_sessions", "", now),
+        postgres => sweep_expired!("admin_sessions", "FOR UPDATE SKIP LOCKED", now),
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }
