@@ -134,6 +134,70 @@ async fn postgres_counters_hold_under_concurrent_writes() {
     assert_eq!(left, 0, "no tag key is counted once its users are gone");
 }
 
+/// The counters follow statements that change many rows at once (a bulk load, a group's or an
+/// application's deletion): the triggers count per statement (migration 2).
+#[tokio::test]
+async fn postgres_counters_follow_statements_that_change_many_rows() {
+    let pool = pg_database().await;
+    let run = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query(sql).execute(&pool).await.unwrap() }
+    };
+    run("INSERT INTO applications (id, name, created_at, updated_at) VALUES ('app', 'A', 0, 0), ('other', 'B', 0, 0)")
+        .await;
+    run("INSERT INTO experience_groups (id, application_id, name, created_at, updated_at)
+         VALUES ('g1', 'app', 'G1', 0, 0), ('g2', 'app', 'G2', 0, 0)")
+    .await;
+    run("INSERT INTO experience_users (id, application_id, email, email_normalized, password_hash, first_name,
+                                       last_name, created_at, updated_at, password_updated_at)
+         SELECT 'u' || i, CASE WHEN i % 4 = 0 THEN 'other' ELSE 'app' END, 'u' || i || '@t.io', 'u' || i || '@t.io',
+                'x', '', '', 0, 0, 0 FROM generate_series(1, 2000) i")
+    .await;
+    run("INSERT INTO experience_group_members (group_id, user_id)
+         SELECT 'g1', id FROM experience_users WHERE application_id = 'app' AND substr(id, 2)::int % 3 = 0")
+    .await;
+    run("INSERT INTO experience_group_members (group_id, user_id)
+         SELECT 'g2', id FROM experience_users WHERE application_id = 'app' AND substr(id, 2)::int % 5 = 0")
+    .await;
+    run("INSERT INTO experience_user_tags (user_id, key, value)
+         SELECT id, 'floor', '1' FROM experience_users WHERE substr(id, 2)::int % 2 = 0")
+    .await;
+    let tagged = || async {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT application_id, users FROM tag_key_counts WHERE key = 'floor' ORDER BY 1")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let actual: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT u.application_id, COUNT(*) FROM experience_user_tags t JOIN experience_users u ON u.id = t.user_id
+              GROUP BY 1 ORDER BY 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        (rows, actual)
+    };
+    let (kept, actual) = recount(&pool, "app").await;
+    assert_eq!(actual, (1500, 700), "1,500 users, those whose number a 3 or a 5 divides grouped");
+    assert_eq!(kept, actual);
+    let (kept, actual) = tagged().await;
+    assert_eq!(kept, actual);
+
+    run("DELETE FROM experience_groups WHERE id = 'g1'").await;
+    let (kept, actual) = recount(&pool, "app").await;
+    assert_eq!((kept, actual.1), (actual, 300), "only g2's members are grouped now");
+    run("DELETE FROM experience_users WHERE application_id = 'app' AND substr(id, 2)::int % 10 = 0").await;
+    let (kept, actual) = recount(&pool, "app").await;
+    assert_eq!(kept, actual);
+    let (kept, actual) = tagged().await;
+    assert_eq!(kept, actual);
+
+    run("DELETE FROM applications WHERE id = 'app'").await;
+    let (kept, actual) = tagged().await;
+    assert_eq!((kept.len(), kept), (1, actual), "the other application's count is untouched");
+    assert_eq!(recount(&pool, "other").await.0, (500, 0));
+}
+
 #[tokio::test]
 async fn postgres_keeps_emails_unique_per_application_whatever_the_case() {
     let pool = pg_database().await;
