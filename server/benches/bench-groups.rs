@@ -36,8 +36,9 @@ fn rng(seed: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// The tree's group ids, apart from bench-users' groups when both share a database.
 fn gid(i: usize) -> String {
-    format!("{i:024x}")
+    format!("t{i:023x}")
 }
 
 fn report(label: &str, mut times: Vec<Duration>) -> Duration {

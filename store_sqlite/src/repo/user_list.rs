@@ -319,6 +319,10 @@ async fn exists_beyond(
     let mut qb = QueryBuilder::new("");
     plan.push_select(&mut qb, "1");
     push_keyset(&mut qb, order.by, op, &cursor);
+    // In the sort order from the cursor: the sort index's next entry answers. Without an
+    // order, PostgreSQL may scan the table in its physical order, which follows the insertion
+    // order and so (emails, dates) the sort order: the first match lies half the table away.
+    push_order(&mut qb, order.by, op == "<");
     qb.push(" LIMIT 1");
     Ok(qb.build().fetch_optional(conn).await?.is_some())
 }
