@@ -23,7 +23,11 @@ impl Default for PoolSettings {
 /// migration once: sqlx's migrator holds an advisory lock while it runs.
 pub async fn connect(url: &str, settings: PoolSettings) -> Result<PgPool, sqlx::Error> {
     let timeout_ms = settings.statement_timeout.as_millis().to_string();
-    let options = PgConnectOptions::from_str(url)?.options([("statement_timeout", timeout_ms.as_str())]);
+    // random_page_cost 1.1 instead of 4 (spinning disks): with the data in memory or on SSD, an
+    // index lookup costs about what a sequential read does, and the planner priced the deep
+    // tree's effective devices as two full-table hash joins instead (62 ms → 14 ms at 10^5 devices).
+    let options = PgConnectOptions::from_str(url)?
+        .options([("statement_timeout", timeout_ms.as_str()), ("random_page_cost", "1.1")]);
     // One connection first: an unreachable server or a refused login fails the start at once,
     // where the pool would retry until its acquire timeout.
     let first = <PgConnection as sqlx::Connection>::connect_with(&options).await?;
