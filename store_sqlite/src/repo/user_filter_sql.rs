@@ -193,7 +193,8 @@ fn fts_column(field: TextField) -> &'static str {
 
 /// A glob in the cheapest form an index answers: a whole value or a prefix as a range of the
 /// sort index, `*text*` through the trigram index (migration 9), anything else as `LIKE`.
-/// Names are `COLLATE NOCASE` and emails stored lowercased, so every form ignores case.
+/// Emails are stored lowercased and names compared through `text_column`, so every form
+/// ignores case.
 fn push_glob(qb: &mut QueryBuilder<'_, Db>, fields: &[TextField], glob: &Glob, trigrams: Option<&str>) {
     qb.push("(");
     if let (GlobShape::Contains(text), Some(scope)) = (glob.shape(), trigrams) {
@@ -359,15 +360,11 @@ fn push_compare(qb: &mut QueryBuilder<'_, Db>, expr: &str, op: Op, value: &Scala
                 return;
             }
             qb.push(format_args!("{e} {} (", if op == Op::In { "IN" } else { "NOT IN" }));
-            let mut list = qb.separated(", ");
-            for item in items {
-                match item {
-                    Scalar::Text(t) if t.contains('\0') => list.push("NULL"),
-                    Scalar::Text(t) if ci => list.push_bind(t.to_lowercase()),
-                    Scalar::Text(t) => list.push_bind(t.clone()),
-                    Scalar::Number(n) => list.push_bind(*n),
-                    _ => list.push("NULL"),
-                };
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    qb.push(", ");
+                }
+                push_scalar(qb, item, ci);
             }
             qb.push(")");
         }
