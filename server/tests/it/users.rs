@@ -454,6 +454,60 @@ async fn tag_pages_match_the_plain_query_whichever_index_they_read() {
     }
 }
 
+/// "Previous" and "next" stay true when the row a page was asked from has stopped matching the
+/// filter meanwhile (it answers them while it matches), and turn false when nothing lies there.
+#[tokio::test]
+async fn a_page_asked_from_a_row_that_left_the_filter_still_knows_its_neighbours() {
+    use app::server::user_lists::admin_page;
+    let app = spawn_app().await;
+    let cookie = app.sign_in().await;
+    let app_id = new_app(&app, &cookie).await;
+    let mut conn = app.store.acquire().await.unwrap();
+    let users: Vec<TestUser> = (0..6)
+        .map(|i| TestUser {
+            id: numbered_id(300 + i),
+            application_id: app_id.clone(),
+            email: format!("{}@t.io", ["a", "b", "c", "d", "e", "f"][i as usize]),
+            first_name: String::new(),
+            last_name: String::new(),
+            created_at: 0,
+        })
+        .collect();
+    insert_users(&app.db, &users).await;
+    sqlx::query("INSERT INTO experience_user_tags (user_id, key, value) SELECT id, 't', 'x' FROM experience_users WHERE application_id = $1")
+        .bind(&app_id).execute(&app.db).await.unwrap();
+    let untag = |i: usize| {
+        sqlx::query("DELETE FROM experience_user_tags WHERE user_id = $1").bind(users[i].id.clone()).execute(&app.db)
+    };
+    let base = ListQuery { size: 2, tag: "t".into(), ..Default::default() };
+    let page = |at| ListQuery { at, ..base.clone() };
+    let emails = |rows: &[app::experience::users::UserRow]| rows.iter().map(|r| r.email.clone()).collect::<Vec<_>>();
+
+    // After b, which has left the filter: c, d — and a still lies before them.
+    untag(1).await.unwrap();
+    let after_b = admin_page(&mut conn, &app_id, &page(PageAt::After(users[1].id.clone()))).await.unwrap();
+    assert_eq!(emails(&after_b.rows), ["c@t.io", "d@t.io"]);
+    assert!(after_b.prev.is_some() && after_b.next.is_some());
+    untag(0).await.unwrap();
+    let after_b = admin_page(&mut conn, &app_id, &page(PageAt::After(users[1].id.clone()))).await.unwrap();
+    assert_eq!(emails(&after_b.rows), ["c@t.io", "d@t.io"]);
+    assert!(after_b.prev.is_none(), "nothing tagged lies before c");
+
+    // Before e, which has left the filter: c, d — and f still lies after them.
+    untag(4).await.unwrap();
+    let before_e = admin_page(&mut conn, &app_id, &page(PageAt::Before(users[4].id.clone()))).await.unwrap();
+    assert_eq!(emails(&before_e.rows), ["c@t.io", "d@t.io"]);
+    assert!(before_e.next.is_some());
+    untag(5).await.unwrap();
+    let before_e = admin_page(&mut conn, &app_id, &page(PageAt::Before(users[4].id.clone()))).await.unwrap();
+    assert!(before_e.next.is_none(), "nothing tagged lies after d");
+
+    // A row still matching answers for itself: after c, d is shown and c lies before.
+    let after_c = admin_page(&mut conn, &app_id, &page(PageAt::After(users[2].id.clone()))).await.unwrap();
+    assert_eq!(emails(&after_c.rows), ["d@t.io"]);
+    assert!(after_c.prev.is_some() && after_c.next.is_none());
+}
+
 #[tokio::test]
 async fn the_text_filter_matches_globs_on_email_and_names() {
     let app = spawn_app().await;
