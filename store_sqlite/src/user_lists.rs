@@ -26,6 +26,9 @@ pub async fn admin_page(conn: &mut DbConn, application_id: &str, query: &ListQue
     let page = repo::user_list::page(conn, application_id, &filter, order, &start, size).await?;
     let matching = if query.is_whole_view() {
         view_count(&counts, &filter).unwrap_or(counts.all)
+    } else if !page.more_before && !page.more_after {
+        // The page holds every match: a rare text or tag is not looked up twice.
+        page.rows.len() as i64
     } else {
         repo::user_list::count(conn, application_id, &filter, Some(MATCH_COUNT_CAP + 1)).await?
     };
