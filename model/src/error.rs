@@ -47,6 +47,9 @@ pub enum AppError {
     TooLarge(usize),
     #[error("This method is not allowed here")]
     MethodNotAllowed,
+    /// The request (its body, mostly) did not arrive within the server's time for one.
+    #[error("The request did not arrive within {0} seconds")]
+    TimedOut(u64),
     /// Something unexpected; the details are in the server log, never in the answer.
     #[error("Something went wrong on the server. Try again.")]
     Internal,
@@ -97,6 +100,7 @@ impl AppError {
             Self::Busy => S::SERVICE_UNAVAILABLE,
             Self::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
+            Self::TimedOut(_) => S::REQUEST_TIMEOUT,
             Self::Internal => S::INTERNAL_SERVER_ERROR,
             Self::Transport(_) => S::BAD_GATEWAY,
         }
@@ -125,6 +129,7 @@ impl AppError {
             Self::Busy => "ServiceUnavailable",
             Self::TooLarge(_) => "PayloadTooLarge",
             Self::MethodNotAllowed => "MethodNotAllowed",
+            Self::TimedOut(_) => "RequestTimeout",
             Self::Internal => "InternalError",
             Self::Transport(_) => "BadRequest",
         }
@@ -191,6 +196,10 @@ impl From<AppError> for WireError {
                 "TooLarge"
             }
             AppError::MethodNotAllowed => "MethodNotAllowed",
+            AppError::TimedOut(secs) => {
+                wire.number = Some(secs);
+                "TimedOut"
+            }
             AppError::Internal => "Internal",
             AppError::Transport(detail) => {
                 wire.detail = Some(detail);
@@ -220,6 +229,7 @@ impl TryFrom<WireError> for AppError {
             "Busy" => Self::Busy,
             "TooLarge" => Self::TooLarge(wire.number.unwrap_or_default() as usize),
             "MethodNotAllowed" => Self::MethodNotAllowed,
+            "TimedOut" => Self::TimedOut(wire.number.unwrap_or_default()),
             "Internal" => Self::Internal,
             "Transport" => Self::Transport(detail()),
             other => return Err(format!("unknown error code {other:?}")),
@@ -300,6 +310,7 @@ mod tests {
             AppError::Busy,
             AppError::TooLarge(4096),
             AppError::MethodNotAllowed,
+            AppError::TimedOut(30),
             AppError::Internal,
             AppError::Transport("offline".into()),
         ] {

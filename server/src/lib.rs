@@ -8,6 +8,7 @@ pub mod database_url;
 pub mod experience;
 pub mod middleware;
 pub mod rest;
+pub mod serve;
 
 use app::server::AppState;
 use app::{shell, App};
@@ -18,7 +19,6 @@ use axum::routing::post;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 /// Server-function bodies are small forms; anything bigger is refused before it is read.
@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(middleware::limit_body::<MAX_BODY_BYTES>))
         // Merged after the layers above: the experience API has no admin session, is called
         // from other origins, and caps and answers its own bodies as JSON.
         .merge(experience::router())

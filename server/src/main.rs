@@ -83,6 +83,15 @@ struct ServeSettings {
     /// Same as TRUSTED_PROXY_HOPS=1 (kept for older configurations).
     #[arg(long, env = "TRUST_FORWARDED_FOR", value_parser = clap::builder::BoolishValueParser::new())]
     trust_forwarded_for: Option<bool>,
+    /// How long a connection may take to send a request's headers (and may sit idle between
+    /// requests) before it is closed.
+    #[arg(long, env = "REQUEST_HEADER_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_header_timeout_seconds: u64,
+    /// How long a request may take, its body read and its answer begun, before it is answered 408.
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -185,10 +194,18 @@ async fn serve(database_url: &str, pool: &PoolArgs, settings: ServeSettings) -> 
         Some(true) if settings.trusted_proxy_hops == 0 => 1,
         _ => usize::from(settings.trusted_proxy_hops),
     };
+    // Each connection holds a file descriptor: Debian's default soft limit (1,024) would refuse
+    // clients long before the machine runs short.
+    if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!("cannot raise the open-files limit: {error}");
+    }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Serving on http://{} from {database}", listener.local_addr()?);
-    let service = server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    let timeouts = server::serve::Timeouts {
+        headers: std::time::Duration::from_secs(settings.request_header_timeout_seconds),
+        request: std::time::Duration::from_secs(settings.request_timeout_seconds),
+    };
+    server::serve::serve(listener, server::router(state), timeouts, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ pub const PUBLIC_SERVER_FNS: [&str; 2] = ["/api/login", "/api/logout"];
 
 /// An error as a server function would answer it: its status, and the JSON every error of the
 /// server shares (`{type, message, …}`), which the browser reads back as the same `AppError`.
-fn refuse(error: AppError) -> Response {
+pub(crate) fn refuse(error: AppError) -> Response {
     let body = serde_json::to_string(&error).unwrap_or_default();
     let mut response = (error.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
     if let Some(secs) = error.retry_after() {
@@ -87,4 +87,18 @@ fn is_cross_site(request: &Request) -> bool {
 
 fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// Refuses a body longer than `LIMIT` bytes with 413 `{type, message}`, whether it announces
+/// its length or not: the admin routes' bodies are small forms, read here whole.
+pub async fn limit_body<const LIMIT: usize>(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let announced = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > LIMIT as u64) {
+        return refuse(AppError::TooLarge(LIMIT));
+    }
+    match axum::body::to_bytes(body, LIMIT).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => refuse(AppError::TooLarge(LIMIT)),
+    }
 }

@@ -5,6 +5,7 @@ mod applications;
 mod auth;
 mod chaos;
 mod common;
+mod connections;
 mod experience;
 mod groups_property;
 mod instances;

@@ -40,7 +40,13 @@ pub(crate) fn start(database: &Path) -> Server {
 /// Starts the server binary on the database `url` names, on a free port, and waits for its
 /// "Serving on" line.
 pub(crate) fn start_on(url: &str) -> Server {
+    start_with(url, &[])
+}
+
+/// `start_on` with more environment variables for the server.
+pub(crate) fn start_with(url: &str, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .envs(env.iter().copied())
         .current_dir(workspace_root())
         .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", url)

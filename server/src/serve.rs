@@ -1,0 +1,105 @@
+//! Accepting connections. axum's `serve` sets no timeouts: a client that trickles its headers
+//! or its body byte by byte, or opens connections and sends nothing, holds them (and their
+//! memory and file descriptors) as long as it likes. Here hyper's HTTP/1 connections get a
+//! time for the headers to arrive (also between requests on a kept-alive connection), and
+//! every request a time to be read and answered, past which it gets 408 `{type, message}`.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::pin;
+use std::time::Duration;
+
+use app::error::AppError;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::response::Response;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+use crate::middleware::refuse;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// From the connection's start (or the end of the previous answer) to a complete request head.
+    pub headers: Duration,
+    /// From a complete head to the start of the answer: the body is read within it.
+    pub request: Duration,
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets the requests under way
+/// finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    timeouts: Timeouts,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let (stop, stopping) = watch::channel(());
+    let (open, _) = watch::channel(());
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, most likely: the connections that end free some.
+                Err(error) => {
+                    tracing::warn!("cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let mut stopping = stopping.clone();
+        let open = open.subscribe();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                answer(router.clone(), peer, timeouts.request, request)
+            });
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeouts.headers)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut connection = pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(open);
+        });
+    }
+    drop(listener);
+    let _ = stop.send(());
+    open.closed().await;
+    Ok(())
+}
+
+async fn answer(
+    router: Router,
+    peer: SocketAddr,
+    limit: Duration,
+    request: hyper::Request<Incoming>,
+) -> Result<Response, Infallible> {
+    let mut request = request.map(Body::new);
+    request.extensions_mut().insert(ConnectInfo(peer));
+    match tokio::time::timeout(limit, router.oneshot(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut response = refuse(AppError::TimedOut(limit.as_secs()));
+            // The body may be half read: the connection cannot carry another request.
+            response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+            Ok(response)
+        }
+    }
+}
