@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections chaos tti fuzz
 
 run:
 	scripts/run
@@ -42,6 +42,9 @@ bench-engines: bootstrap
 # Load test of the experience API with wrk: /me, sign-ins against the argon2 ceiling, /me under a sign-in flood.
 bench-experience: bootstrap
 	scripts/bench-experience
+
+bench-connections: bootstrap
+	scripts/bench-connections
 
 # Effective devices in a 10-level tree of 10^4 groups and 10^5 devices, and tag-filtered list
 # pages at 10^6 users (run bench-users first: it builds that database).

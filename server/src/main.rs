@@ -199,7 +199,12 @@ async fn serve(database_url: &str, pool: &PoolArgs, settings: ServeSettings) -> 
     if let Err(error) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!("cannot raise the open-files limit: {error}");
     }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    // A queue of 4,096 connections not yet accepted (the usual system cap) instead of tokio's
+    // 1,024: a burst of new clients past it waits a second for its retried handshake.
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    let listener = socket.listen(4096)?;
     println!("Serving on http://{} from {database}", listener.local_addr()?);
     let timeouts = server::serve::Timeouts {
         headers: std::time::Duration::from_secs(settings.request_header_timeout_seconds),
