@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase chaos tti fuzz
 
 run:
 	scripts/run
@@ -45,6 +45,9 @@ bench-experience: bootstrap
 
 bench-connections: bootstrap
 	scripts/bench-connections
+
+bench-vs-pocketbase: bootstrap
+	scripts/bench-vs-pocketbase
 
 # Effective devices in a 10-level tree of 10^4 groups and 10^5 devices, and tag-filtered list
 # pages at 10^6 users (run bench-users first: it builds that database).
