@@ -46,9 +46,11 @@ pub mod devices {
 }
 
 pub mod experience_tokens {
+    use crate::records::UserRecord;
+
     conn_fns! {
-        pub async fn find_user_id(token_hash: &str, application_id: &str, now: i64) -> Result<Option<String>, sqlx::Error>
-            => repo::experience_tokens::find_user_id;
+        pub async fn find_user(token_hash: &str, application_id: &str, now: i64) -> Result<Option<UserRecord>, sqlx::Error>
+            => repo::experience_tokens::find_user;
     }
 }
 

@@ -67,9 +67,18 @@ pub async fn experience_user(
     let Some(user) = repo::users::get(conn, application_id, user_id).await? else {
         return Ok(None);
     };
-    let tags = repo::user_tags::tags_of(conn, user_id).await?;
-    let groups = repo::memberships::groups_of(conn, user_id).await?;
-    Ok(Some(ExperienceUser::new(application_id, user, tags, groups)))
+    Ok(Some(with_tags_and_groups(conn, application_id, user).await?))
+}
+
+/// `user` with its tags and groups, as the API shows it.
+pub async fn with_tags_and_groups(
+    conn: &mut app::server::Conn,
+    application_id: &str,
+    user: UserDetail,
+) -> Result<ExperienceUser, sqlx::Error> {
+    let tags = repo::user_tags::tags_of(conn, &user.id).await?;
+    let groups = repo::memberships::groups_of(conn, &user.id).await?;
+    Ok(ExperienceUser::new(application_id, user, tags, groups))
 }
 
 /// A device the user reaches, with every group of theirs (or ancestor) that grants it.

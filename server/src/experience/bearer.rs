@@ -1,8 +1,9 @@
 //! Finding and checking an experience user's token.
 
 use app::error::AppError;
+use app::experience::users::UserDetail;
 use app::server::sessions::hash_token;
-use app::server::{clock::now_ms, headers, ids, repo, AppState};
+use app::server::{clock::now_ms, headers, ids, repo, AppState, Conn};
 use axum::http::request::Parts;
 
 use crate::api::ApiError;
@@ -28,17 +29,23 @@ pub fn token(parts: &Parts) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// The id of the user whose valid token this request carries, for this application.
-pub async fn authenticate(state: &AppState, application_id: &str, parts: &Parts) -> Result<String, ApiError> {
+/// The user whose valid token this request carries, for this application (read with the
+/// token, in one statement), and the connection that read it, for the request's other reads.
+pub async fn authenticate(
+    state: &AppState,
+    application_id: &str,
+    parts: &Parts,
+) -> Result<(UserDetail, Conn), ApiError> {
     let token = token(parts).ok_or(AppError::TokenRejected)?;
     // Our tokens are 43 base64url characters; anything far off is not worth a query.
     if !ids::is_id(application_id) || token.len() > 128 {
         return Err(AppError::TokenRejected.into());
     }
     let mut conn = state.acquire().await?;
-    repo::experience_tokens::find_user_id(&mut conn, &hash_token(&token), application_id, now_ms())
+    let user = repo::experience_tokens::find_user(&mut conn, &hash_token(&token), application_id, now_ms())
         .await?
-        .ok_or_else(|| AppError::TokenRejected.into())
+        .ok_or(AppError::TokenRejected)?;
+    Ok((user.into(), conn))
 }
 
 #[cfg(test)]

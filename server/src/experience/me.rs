@@ -16,9 +16,8 @@ pub async fn profile(
     Path(application_id): Path<String>,
     parts: Parts,
 ) -> Result<Json<ExperienceUser>, ApiError> {
-    let user_id = authenticate(&state, &application_id, &parts).await?;
-    let mut conn = state.acquire().await?;
-    Ok(Json(load_user(&mut conn, &application_id, &user_id).await?))
+    let (user, mut conn) = authenticate(&state, &application_id, &parts).await?;
+    Ok(Json(resources::with_tags_and_groups(&mut conn, &application_id, user).await?))
 }
 
 /// The token's user; gone since the token was checked counts as a refused token.
@@ -43,9 +42,8 @@ pub async fn devices(
     Path(application_id): Path<String>,
     parts: Parts,
 ) -> Result<Json<Devices>, ApiError> {
-    let user_id = authenticate(&state, &application_id, &parts).await?;
-    let mut conn = state.acquire().await?;
-    let grants = repo::devices::effective_for_user(&mut conn, &user_id).await?;
+    let (user, mut conn) = authenticate(&state, &application_id, &parts).await?;
+    let grants = repo::devices::effective_for_user(&mut conn, &user.id).await?;
     let mut items = resources::user_devices(&application_id, grants);
     for device in &mut items {
         device.tags = repo::devices::tags(&mut conn, &device.id)

@@ -1,6 +1,7 @@
 //! Experience users' access tokens, stored as SHA-256 hashes.
 
 use crate::engine::{by_engine, DbConn};
+use crate::records::UserRecord;
 
 pub async fn insert(
     conn: &mut DbConn,
@@ -24,18 +25,22 @@ pub async fn insert(
     Ok(())
 }
 
-/// The user a token stands for, if it is still good: issued for this application, not
+/// The user a token stands for (read with it), if it is still good: issued for this application, not
 /// expired, and issued strictly after both the user's and the application's token cutoff.
 /// Everything is read in one statement, so a cutoff written by any server process counts
 /// from the moment it is committed.
-pub async fn find_user_id(
+pub async fn find_user(
     conn: &mut DbConn,
     token_hash: &str,
     application_id: &str,
     now: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT u.id AS "id!"
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    sqlx::query_as!(
+        UserRecord,
+        r#"SELECT u.id AS "id!", u.email AS "email!", u.first_name AS "first_name!", u.last_name AS "last_name!",
+                  u.version AS "version!", u.created_at AS "created_at!", u.updated_at AS "updated_at!",
+                  u.password_updated_at AS "password_updated_at!", u.last_login_at AS "last_login_at!",
+                  u.token_cutoff
            FROM experience_tokens t
            JOIN experience_users u ON u.id = t.user_id
            JOIN applications a ON a.id = u.application_id
