@@ -13,11 +13,13 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-/// Runs argon2 on the blocking pool, at most `concurrency` at a time, so a flood of sign-ins
-/// queues here instead of starving the async runtime; past `max_queued` waiting callers it
+/// Runs argon2 on threads of its own, `concurrency` of them, at the lowest CPU priority: a
+/// flood of sign-ins takes every core left idle but yields it at once to the requests that
+/// need it (a token-checked read waits on no hash). Past `max_queued` waiting callers it
 /// answers `Busy` at once instead of queueing without bound.
 #[derive(Clone)]
 pub struct PasswordHasher {
+    threads: Arc<rayon::ThreadPool>,
     permits: Arc<Semaphore>,
     /// Callers hashing or waiting to: at most `concurrency + max_queued`.
     admitted: Arc<AtomicUsize>,
@@ -48,7 +50,15 @@ impl PasswordHasher {
     pub fn with_queue(concurrency: usize, max_queued: usize) -> Self {
         let dummy_hash = hash_blocking("dummy password never matches anything").into();
         let concurrency = concurrency.max(1);
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(concurrency)
+            .thread_name(|i| format!("argon2-{i}"))
+            .start_handler(|_| lowest_priority())
+            .panic_handler(|_| tracing::error!("password hashing panicked"))
+            .build()
+            .expect("the hashing threads start");
         Self {
+            threads: Arc::new(threads),
             permits: Arc::new(Semaphore::new(concurrency)),
             admitted: Arc::new(AtomicUsize::new(0)),
             capacity: concurrency + max_queued,
@@ -94,17 +104,28 @@ impl Admission {
 
     async fn run<T: Send + 'static>(self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
         let permit = self.hasher.permits.clone().acquire_owned().await.map_err(|_| AppError::Busy)?;
-        tokio::task::spawn_blocking(move || {
-            // The permit and the place live inside the blocking task, so they are released
-            // only when the hash is done, even if the caller stopped waiting.
-            let (_permit, _place) = (permit, self);
-            work()
-        })
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing task failed");
-            AppError::Internal
-        })
+        let (done, result) = tokio::sync::oneshot::channel();
+        let threads = self.hasher.threads.clone();
+        threads.spawn(move || {
+            // The permit and the place live inside the hashing task, so they are released
+            // only when the hash is done, even if the caller stopped waiting; and before the
+            // caller hears of it, so its next hash finds them free.
+            let output = work();
+            drop((permit, self));
+            let _ = done.send(output);
+        });
+        // Dropped unsent only if the work panicked (logged by the pool's panic handler).
+        result.await.map_err(|_| AppError::Internal)
+    }
+}
+
+/// Linux keeps a nice value per thread: 19 here leaves this thread only the CPU time no
+/// other thread of the machine wants.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
