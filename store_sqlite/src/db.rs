@@ -2,6 +2,7 @@ use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -24,9 +25,35 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         // Reads through a shared memory map instead of a read() per page: every connection
         // of the pool sees the pages the others brought in. Writes still go through the WAL.
         .pragma("mmap_size", "1073741824");
+    let lock = migrations_lock(options.get_filename());
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    // sqlx takes no lock around SQLite's migrations: processes starting at once on a new file
+    // would each find them pending, and the second to apply one fails. One migrates while the
+    // others wait on a file lock beside the database (never on the database file itself: a
+    // second descriptor on it, once closed, would drop SQLite's own locks in this process).
+    let _held = match lock {
+        Some(path) => Some(
+            tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+                let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+                file.lock()?;
+                Ok(file)
+            })
+            .await
+            .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))??,
+        ),
+        None => None,
+    };
     MIGRATIONS.run(&pool).await?;
     Ok(pool)
+}
+
+/// Where the migrations' lock of a database file lives; none for an in-memory database.
+fn migrations_lock(database: &Path) -> Option<PathBuf> {
+    let name = database.file_name()?.to_str()?;
+    if name.is_empty() || name == ":memory:" {
+        return None;
+    }
+    Some(database.with_file_name(format!("{name}.migrations-lock")))
 }
 
 /// The schema on this engine (see the first PostgreSQL migration for where the engines differ).
