@@ -3,15 +3,21 @@
 //! memory and file descriptors) as long as it likes. Here hyper's HTTP/1 connections get a
 //! time for the headers to arrive (also between requests on a kept-alive connection), and
 //! every request a time to be read and answered, past which it gets 408 `{type, message}`.
+//!
+//! Each request is answered by a task of its own that runs to its end even when the client
+//! hangs up or the time runs out: a handler dropped at an arbitrary `await` can leave a pooled
+//! database connection inside a transaction nobody ends (sqlx's `BEGIN` is not cancel-safe),
+//! holding SQLite's write lock for every request after it, and a service operation half done.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use app::error::AppError;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
 use axum::response::Response;
 use axum::Router;
@@ -20,6 +26,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::time::{sleep, Sleep};
 use tower::ServiceExt;
 
 use crate::middleware::refuse;
@@ -91,15 +98,55 @@ async fn answer(
     limit: Duration,
     request: hyper::Request<Incoming>,
 ) -> Result<Response, Infallible> {
-    let mut request = request.map(Body::new);
+    let mut request = request.map(|body| Body::new(WithDeadline { body, deadline: Box::pin(sleep(limit)) }));
     request.extensions_mut().insert(ConnectInfo(peer));
-    match tokio::time::timeout(limit, router.oneshot(request)).await {
-        Ok(response) => response,
+    let handler = tokio::spawn(router.oneshot(request));
+    match tokio::time::timeout(limit, handler).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(panicked)) => {
+            tracing::error!(%panicked, "a request handler panicked");
+            Ok(refuse(AppError::Internal))
+        }
         Err(_) => {
+            // The handler goes on to its end; if it was still reading the body, that read
+            // fails now too, which lets the connection close.
             let mut response = refuse(AppError::TimedOut(limit.as_secs()));
             // The body may be half read: the connection cannot carry another request.
             response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
             Ok(response)
         }
+    }
+}
+
+/// A request body that fails once the request's time is up, however steadily it trickles
+/// (hyper's own timeouts cover the head only).
+struct WithDeadline {
+    body: Incoming,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl http_body::Body for WithDeadline {
+    type Data = Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame.map(|frame| frame.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err("the request took too long to arrive".into()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }

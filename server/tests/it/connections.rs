@@ -115,3 +115,41 @@ fn oversized_admin_bodies_get_413_in_the_error_json_announced_or_not() {
     assert!(answer.starts_with("HTTP/1.1 413"), "{}", &answer[..answer.len().min(300)]);
     assert!(answer.contains(r#""type":"PayloadTooLarge""#), "{answer}");
 }
+
+/// A client that sends a request and hangs up before the answer does not cut the work short:
+/// a handler stopped at an arbitrary `await` can leave a pooled connection inside a
+/// transaction it never ends (sqlx's `BEGIN` is not cancel-safe), which then holds the
+/// database's write lock for every other request.
+#[test]
+fn a_request_whose_client_hangs_up_still_runs_to_its_end() {
+    let (url, _dir) = shared_database();
+    let server = crate::process::start_on(&url);
+    let client = crate::process::client();
+    let (cookie, app_id, _) = crate::process::application_with_ann(&client, &server);
+    for i in 0..5 {
+        let body = format!(
+            "application_id={app_id}&email=gone{i}%40example.com&password=a-good-password&first_name=&last_name="
+        );
+        let mut stream = connect(&server);
+        write!(
+            stream,
+            "POST /api/users/create HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        // Hung up once the request is read, while the password is hashed (~20 ms and more).
+        std::thread::sleep(Duration::from_millis(8));
+        stream.shutdown(std::net::Shutdown::Both).unwrap();
+    }
+    let started = Instant::now();
+    let created = loop {
+        let emails = crate::process::listed_emails(&client, &server, &cookie, &app_id);
+        let created = emails.iter().filter(|email| email.starts_with("gone")).count();
+        if created == 5 || started.elapsed() > Duration::from_secs(10) {
+            break created;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(created, 5, "creations whose client hung up");
+}

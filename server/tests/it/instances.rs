@@ -51,20 +51,6 @@ fn create_user(client: &ureq::Agent, server: &Server, cookie: &str, app_id: &str
     (answer.status().as_u16(), answer.body_mut().read_json().unwrap_or(Value::Null))
 }
 
-fn listed_emails(client: &ureq::Agent, server: &Server, cookie: &str, app_id: &str) -> Vec<String> {
-    let query = app::experience::users::ListQuery { size: 100, ..Default::default() };
-    let query = json!({ "application_id": app_id, "query": query });
-    let mut answer = client
-        .post(format!("{}/api/users/list", server.base))
-        .header("accept", "application/json")
-        .header("cookie", cookie)
-        .send_json(query)
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 200);
-    let page: Value = answer.body_mut().read_json().unwrap();
-    page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
-}
-
 #[test]
 fn three_instances_start_together_and_share_every_rule() {
     let (database, _dir) = shared_database();

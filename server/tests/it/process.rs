@@ -153,3 +153,18 @@ pub(crate) fn application_with_ann(client: &ureq::Agent, server: &Server) -> (St
     );
     (cookie, app_id, user_id.as_str().unwrap().to_owned())
 }
+
+/// The emails on the first page (100) of the administrators' list of application `app_id`.
+pub(crate) fn listed_emails(client: &ureq::Agent, server: &Server, cookie: &str, app_id: &str) -> Vec<String> {
+    let query = app::experience::users::ListQuery { size: 100, ..Default::default() };
+    let query = json!({ "application_id": app_id, "query": query });
+    let mut answer = client
+        .post(format!("{}/api/users/list", server.base))
+        .header("accept", "application/json")
+        .header("cookie", cookie)
+        .send_json(query)
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let page: Value = answer.body_mut().read_json().unwrap();
+    page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
+}
