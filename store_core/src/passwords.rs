@@ -2,7 +2,8 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _,
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use tokio::sync::Semaphore;
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::Password;
 use crate::error::AppError;
@@ -13,40 +14,59 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How long a caller waits for a place in the hashing line before it is told `Busy`. Held
+/// rather than turned away at once, a flood's clients cannot spin on cheap refusals, which
+/// would take the CPU the hashes are waiting for; a burst of honest sign-ins waits instead
+/// of failing.
+pub const ADMISSION_WAIT: Duration = Duration::from_secs(2);
+
+/// Callers waiting for a place at most (each is a parked future of a few hundred bytes):
+/// past it they are told `Busy` at once.
+pub const MAX_WAITING: usize = 4096;
+
 /// Runs argon2 on threads of its own, `concurrency` of them, at the lowest CPU priority: a
 /// flood of sign-ins takes every core left idle but yields it at once to the requests that
-/// need it (a token-checked read waits on no hash). Past `max_queued` waiting callers it
-/// answers `Busy` at once instead of queueing without bound.
+/// need it (a token-checked read waits on no hash). At most `concurrency + max_queued`
+/// callers hold a place in line; others wait for one, in order, for a bounded time.
 #[derive(Clone)]
 pub struct PasswordHasher {
     threads: Arc<rayon::ThreadPool>,
     permits: Arc<Semaphore>,
-    /// Callers hashing or waiting to: at most `concurrency + max_queued`.
-    admitted: Arc<AtomicUsize>,
-    capacity: usize,
+    /// Places in line: callers hashing or about to.
+    places: Arc<Semaphore>,
+    /// Callers waiting for a place, at most `max_waiting`, each for at most `wait`.
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+    wait: Duration,
     /// Verified against when an email is unknown, so that case costs the same time.
     dummy_hash: Arc<str>,
 }
 
 /// A place in line for one hash, taken before the caller does anything else for it: under a
-/// flood the caller learns `Busy` at once, before it has written anything (a sign-in reserves
-/// its failure in the database only once admitted). The place is given back when it drops.
+/// flood the caller learns `Busy` before it has written anything (a sign-in reserves its
+/// failure in the database only once admitted). The place is given back when it drops.
 pub struct Admission {
     hasher: PasswordHasher,
+    _place: OwnedSemaphorePermit,
 }
 
-impl Drop for Admission {
+/// Counts a caller among the waiting while it lives.
+struct Waiting(Arc<AtomicUsize>);
+
+impl Drop for Waiting {
     fn drop(&mut self) {
-        self.hasher.admitted.fetch_sub(1, Ordering::SeqCst);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
 impl PasswordHasher {
-    /// `concurrency` hashes at a time and, by default, 32 waiting per running one.
+    /// `concurrency` hashes at a time, 32 places in line per running one, and up to
+    /// `MAX_WAITING` callers waiting `ADMISSION_WAIT` for a place.
     pub fn new(concurrency: usize) -> Self {
-        Self::with_queue(concurrency, concurrency.max(1) * 32)
+        Self::with_queue(concurrency, concurrency.max(1) * 32).waiting(MAX_WAITING, ADMISSION_WAIT)
     }
 
+    /// No caller waits for a place: past `concurrency + max_queued` it is `Busy` at once.
     pub fn with_queue(concurrency: usize, max_queued: usize) -> Self {
         let dummy_hash = hash_blocking("dummy password never matches anything").into();
         let concurrency = concurrency.max(1);
@@ -57,33 +77,51 @@ impl PasswordHasher {
             .panic_handler(|_| tracing::error!("password hashing panicked"))
             .build()
             .expect("the hashing threads start");
+        let capacity = concurrency + max_queued;
         Self {
             threads: Arc::new(threads),
             permits: Arc::new(Semaphore::new(concurrency)),
-            admitted: Arc::new(AtomicUsize::new(0)),
-            capacity: concurrency + max_queued,
+            places: Arc::new(Semaphore::new(capacity)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting: 0,
+            wait: Duration::ZERO,
             dummy_hash,
         }
     }
 
-    /// A place in line, or `Busy` when the line is full.
-    pub fn admit(&self) -> Result<Admission, AppError> {
-        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.capacity {
-            self.admitted.fetch_sub(1, Ordering::SeqCst);
+    /// Lets up to `callers` wait, each for at most `at_most`, when every place is taken.
+    pub fn waiting(self, callers: usize, at_most: Duration) -> Self {
+        Self { max_waiting: callers, wait: at_most, ..self }
+    }
+
+    /// A place in line, or `Busy` when none frees up in time (or too many already wait).
+    pub async fn admit(&self) -> Result<Admission, AppError> {
+        let admitted = |place| Admission { hasher: self.clone(), _place: place };
+        // The semaphore hands a freed place to the longest waiter first, so this cannot
+        // overtake anyone.
+        if let Ok(place) = self.places.clone().try_acquire_owned() {
+            return Ok(admitted(place));
+        }
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(AppError::Busy);
         }
-        Ok(Admission { hasher: self.clone() })
+        let _waiting = Waiting(self.waiting.clone());
+        match tokio::time::timeout(self.wait, self.places.clone().acquire_owned()).await {
+            Ok(Ok(place)) => Ok(admitted(place)),
+            _ => Err(AppError::Busy),
+        }
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
         let plain = password.expose().to_owned();
-        self.admit()?.run(move || hash_blocking(&plain)).await
+        self.admit().await?.run(move || hash_blocking(&plain)).await
     }
 
     /// Checks `plain` against `hash`; with no hash (unknown account) it does the same work
     /// against a dummy and answers false.
     pub async fn verify(&self, plain: String, hash: Option<String>) -> Result<bool, AppError> {
-        self.admit()?.verify(plain, hash).await
+        self.admit().await?.verify(plain, hash).await
     }
 }
 
@@ -169,8 +207,51 @@ mod tests {
                 other => panic!("unexpected {other:?}"),
             }
         }
-        // One hashing, two waiting: the other five were turned away.
+        // One hashing, two in line: the other five were turned away.
         assert_eq!(busy, 5);
-        assert_eq!(hasher.admitted.load(Ordering::SeqCst), 0);
+        assert_eq!(hasher.places.available_permits(), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn callers_past_the_line_wait_for_a_place_in_order() {
+        let hasher = PasswordHasher::with_queue(1, 1).waiting(6, Duration::from_secs(30));
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.verify("x".repeat(8), None).await })
+            })
+            .collect();
+        for call in calls {
+            assert!(matches!(call.await.unwrap(), Ok(false)));
+        }
+        assert_eq!(hasher.places.available_permits(), 2);
+        assert_eq!(hasher.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn past_the_waiting_allowed_a_caller_is_turned_away_at_once() {
+        let hasher = PasswordHasher::with_queue(1, 0).waiting(1, Duration::from_secs(30));
+        let first = hasher.admit().await.unwrap();
+        let waiter = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.admit().await.map(drop) }
+        });
+        while hasher.waiting.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(hasher.admit().await.map(drop), Err(AppError::Busy)));
+        drop(first);
+        assert!(waiter.await.unwrap().is_ok());
+        assert_eq!(hasher.waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_waiter_is_turned_away_when_its_time_is_up() {
+        let hasher = PasswordHasher::with_queue(1, 0).waiting(4, Duration::from_millis(5));
+        let first = hasher.admit().await.unwrap();
+        assert!(matches!(hasher.admit().await.map(drop), Err(AppError::Busy)));
+        assert_eq!(hasher.waiting.load(Ordering::SeqCst), 0);
+        drop(first);
+        assert!(hasher.admit().await.is_ok());
     }
 }

@@ -30,7 +30,7 @@ pub async fn verify(
     }
     let account = Account { scope: realm.scope(), email_normalized: email.normalized() };
     // Under a flood, `Busy` comes here, before the attempt writes anything.
-    let admission = state.hasher.admit()?;
+    let admission = state.hasher.admit().await?;
     let reservation = state.sign_in_limits.reserve(&account, ip).await?;
     match check(state, realm, &account.email_normalized, password, admission).await {
         Ok(Some(id)) => {

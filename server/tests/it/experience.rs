@@ -386,6 +386,25 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
 }
 
 #[tokio::test]
+async fn a_burst_past_the_hashing_line_waits_for_a_place_instead_of_failing() {
+    let hasher = PasswordHasher::with_queue(1, 1).waiting(16, std::time::Duration::from_secs(60));
+    let f = fixture_from(spawn_app_with(|state| state.set_hasher(hasher)).await).await;
+    let app = std::sync::Arc::new(f.app);
+    let calls: Vec<_> = (0..12)
+        .map(|i| {
+            let (app, app_id) = (app.clone(), f.app_id.clone());
+            tokio::spawn(
+                async move { sign_in(&app, &app_id, &format!("user{i}@example.com"), "whatever-pass", &[]).await },
+            )
+        })
+        .collect();
+    for call in calls {
+        let answer = call.await.unwrap();
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+    }
+}
+
+#[tokio::test]
 async fn the_admin_sign_in_is_limited_too() {
     let app = spawn_app().await;
     for _ in 0..10 {
