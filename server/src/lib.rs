@@ -6,6 +6,7 @@ pub mod api;
 pub mod bootstrap;
 pub mod database_url;
 pub mod experience;
+pub mod export;
 pub mod middleware;
 pub mod rest;
 pub mod serve;
@@ -15,7 +16,7 @@ use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/applications/{application_id}/experience/users/export", get(export::users))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -99,6 +99,20 @@ enum Command {
     /// Applies the database's pending migrations and exits (serving applies them too; this
     /// lets a deployment migrate once before starting its instances).
     Migrate,
+    /// Writes an application's experience users to standard output, as the users list's
+    /// "Export" does: CSV (one `tag:<key>` column per tag key) or a JSON array.
+    Export {
+        #[arg(long)]
+        application: String,
+        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        format: String,
+        /// The list's text filter (`ann`, `*@example.com`, `tag:key=value`…).
+        #[arg(long, default_value = "")]
+        filter: String,
+        /// Only these users: all, grouped or ungrouped.
+        #[arg(long, default_value = "all", value_parser = ["all", "grouped", "ungrouped"])]
+        view: String,
+    },
     /// Application API tokens for the REST API.
     #[command(name = "api-token", subcommand)]
     ApiToken(ApiTokenCommand),
@@ -128,6 +142,9 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => serve(&cli.database_url, &cli.pool, cli.serve).await,
         Some(Command::Migrate) => migrate(&cli.database_url, &cli.pool).await,
+        Some(Command::Export { application, format, filter, view }) => {
+            export(&cli.database_url, &cli.pool, application, &format, filter, &view).await
+        }
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
             create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days).await
         }
@@ -145,6 +162,33 @@ async fn migrate(database_url: &str, pool: &PoolArgs) -> Result<(), Box<dyn std:
     let (database, store) = open(database_url, pool, PasswordHasher::new(1)).await?;
     store.close().await;
     println!("The {database} is migrated.");
+    Ok(())
+}
+
+async fn export(
+    database_url: &str,
+    pool: &PoolArgs,
+    application: String,
+    format: &str,
+    filter: String,
+    view: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let (_, store) = open(database_url, pool, PasswordHasher::new(1)).await?;
+    let format = server::export::Format::parse(format)?;
+    let query = app::experience::users::ListQuery::from_params(|name| match name {
+        "q" => Some(filter.clone()),
+        "view" => Some(view.to_owned()),
+        _ => None,
+    });
+    let mut chunks = server::export::stream(store.clone(), application, query, format);
+    let mut out = std::io::stdout().lock();
+    while let Some(chunk) = chunks.recv().await {
+        out.write_all(&chunk?)?;
+    }
+    out.flush()?;
+    drop(out);
+    store.close().await;
     Ok(())
 }
 

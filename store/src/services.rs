@@ -89,6 +89,20 @@ pub mod sign_in_service {
     }
 }
 
+pub mod user_export {
+    use crate::error::AppError;
+    use crate::records::ExportBatch;
+    use model::user_query::ListQuery;
+    use tokio::sync::mpsc;
+
+    pub use store_sqlite::user_export::BATCH;
+
+    store_fns! {
+        pub async fn run(application_id: &str, query: &ListQuery, sink: mpsc::Sender<ExportBatch>) -> Result<(), AppError>
+            => user_export::run;
+    }
+}
+
 pub mod user_lists {
     use crate::domain::user_filter::UserFilter;
     use crate::error::AppError;

@@ -163,3 +163,20 @@ pub struct ApplicationSummary {
     pub group_count: i64,
     pub device_count: i64,
 }
+
+/// One user as an export gives it: the row, its tags, and its groups as paths from the top
+/// ("Parent/Child").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedUser {
+    pub user: UserRecord,
+    pub tags: Vec<(String, String)>,
+    pub groups: Vec<String>,
+}
+
+/// A run of exported users. `tag_keys`, every tag key the application's users hold (sorted),
+/// is the same in every batch of one export: a CSV's tag columns.
+#[derive(Debug, Clone)]
+pub struct ExportBatch {
+    pub tag_keys: std::sync::Arc<[String]>,
+    pub users: Vec<ExportedUser>,
+}

@@ -51,6 +51,12 @@ pub async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Postgres>
     pool.begin().await
 }
 
+/// A read transaction that sees the database as it was at its first statement, whatever is
+/// committed meanwhile (PostgreSQL's default isolation would show each statement new rows).
+pub async fn begin_snapshot(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await
+}
+
 /// `begin_write` on a connection the caller already holds.
 pub async fn begin_write_on(conn: &mut PgConnection) -> Result<Transaction<'_, Postgres>, sqlx::Error> {
     sqlx::Connection::begin(conn).await

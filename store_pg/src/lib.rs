@@ -27,6 +27,8 @@ pub mod sign_in_limits;
 pub mod sign_in_service;
 #[path = "../../store_sqlite/src/store.rs"]
 mod store;
+#[path = "../../store_sqlite/src/user_export.rs"]
+pub mod user_export;
 #[path = "../../store_sqlite/src/user_lists.rs"]
 pub mod user_lists;
 #[path = "../../store_sqlite/src/users_service.rs"]

@@ -73,6 +73,12 @@ pub async fn begin_write_on(conn: &mut SqliteConnection) -> Result<Transaction<'
     sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await
 }
 
+/// A read transaction that sees the database as it was at its first read, whatever is
+/// written meanwhile: SQLite's WAL gives every read transaction a snapshot.
+pub async fn begin_snapshot(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin().await
+}
+
 /// Keeps other instances from creating administrators until this transaction ends: on SQLite
 /// the write transaction holds the database's write lock already.
 pub async fn lock_admins(_tx: &mut SqliteConnection) -> Result<(), sqlx::Error> {

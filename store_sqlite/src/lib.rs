@@ -15,6 +15,7 @@ pub mod repo;
 pub mod sign_in_limits;
 pub mod sign_in_service;
 mod store;
+pub mod user_export;
 pub mod user_lists;
 pub mod users_service;
 

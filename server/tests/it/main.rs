@@ -7,6 +7,7 @@ mod chaos;
 mod common;
 mod connections;
 mod experience;
+mod export;
 mod groups_property;
 mod instances;
 mod postgres;

@@ -20,6 +20,16 @@ pub async fn tags_of(conn: &mut DbConn, user_id: &str) -> Result<Vec<(String, St
     Ok(rows.into_iter().map(|r| (r.key, r.value)).collect())
 }
 
+/// Every tag key the application's users hold, in order.
+pub async fn keys_in_use(conn: &mut DbConn, application_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT key FROM tag_key_counts WHERE application_id = $1 AND users > 0 ORDER BY key",
+        application_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// Up to 10 tag keys of the application starting with `prefix`, most used first.
 pub async fn suggest_tag_keys(
     conn: &mut DbConn,

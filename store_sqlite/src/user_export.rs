@@ -1,0 +1,84 @@
+//! Every user a list query selects, in its order, for an export: read in batches from one
+//! snapshot (a user deleted or added meanwhile neither stops nor repeats the walk) and handed
+//! to the door as they come, so memory holds one batch however many users there are.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use super::{db, repo, Store};
+use crate::error::AppError;
+use crate::records::{ExportBatch, ExportedUser, Order, Start};
+use model::groups::GroupNode;
+use model::user_query::{ListQuery, SortDir};
+
+/// Users read at a time: big enough that a batch's few statements cost little per user.
+pub const BATCH: i64 = 500;
+
+/// Sends the users `query` selects to `sink`, a batch at a time (the first one even if no user
+/// matches: it names the tag columns). Stops early, without error, when the receiver is gone.
+pub async fn run(
+    state: &Store,
+    application_id: &str,
+    query: &ListQuery,
+    sink: mpsc::Sender<ExportBatch>,
+) -> Result<(), AppError> {
+    let mut tx = db::begin_snapshot(&state.pool).await?;
+    repo::applications::get(&mut tx, application_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This application".into()))?;
+    let tag_keys: Arc<[String]> = repo::user_tags::keys_in_use(&mut tx, application_id).await?.into();
+    let paths = group_paths(repo::groups::nodes(&mut tx, application_id).await?);
+    let filter = query.user_filter();
+    let order = Order { by: query.sort.order_by(), descending: query.dir == SortDir::Desc };
+    let mut start = Start::First;
+    loop {
+        let page = repo::user_list::page(&mut tx, application_id, &filter, order, &start, BATCH).await?;
+        let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
+        let (mut tags, mut groups) = repo::memberships::tags_and_groups_of(&mut tx, &ids).await?;
+        let users = page
+            .rows
+            .into_iter()
+            .map(|user| {
+                let memberships = groups.remove(&user.id).unwrap_or_default();
+                ExportedUser {
+                    tags: tags.remove(&user.id).unwrap_or_default(),
+                    groups: memberships.iter().filter_map(|m| paths.get(&m.id).cloned()).collect(),
+                    user,
+                }
+            })
+            .collect();
+        let batch = ExportBatch { tag_keys: tag_keys.clone(), users };
+        if sink.send(batch).await.is_err() || !page.more_after {
+            break;
+        }
+        let Some(last) = ids.last() else { break };
+        start = Start::After(last.clone());
+    }
+    // Read only: nothing to keep.
+    tx.rollback().await?;
+    Ok(())
+}
+
+/// Each group's path from the top of its tree, names joined by `/`.
+fn group_paths(nodes: Vec<GroupNode>) -> HashMap<String, String> {
+    let parents: HashMap<&str, (&str, Option<&str>)> =
+        nodes.iter().map(|n| (n.id.as_str(), (n.name.as_str(), n.parent_id.as_deref()))).collect();
+    nodes
+        .iter()
+        .map(|node| {
+            let mut names = vec![node.name.as_str()];
+            let mut parent = node.parent_id.as_deref();
+            // The tree has no cycles (the groups service refuses them); the bound is a guard.
+            while let Some((name, above)) =
+                parent.and_then(|id| parents.get(id)).filter(|_| names.len() <= parents.len())
+            {
+                names.push(name);
+                parent = *above;
+            }
+            names.reverse();
+            (node.id.clone(), names.join("/"))
+        })
+        .collect()
+}
