@@ -3,7 +3,7 @@
 //! together and migrate once, and every rule holds across them, not only within one.
 
 use crate::process::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn three(database: &str) -> Vec<Server> {
