@@ -30,6 +30,12 @@ pub fn UsersPage() -> impl IntoView {
     );
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
+    // Every page of the view, filter and sort shown, as a file the server streams.
+    let export_href = move |format: &'static str| {
+        let params = query.get().restart().to_query_string();
+        let glue = if params.is_empty() { "?" } else { "&" };
+        format!("{}/export{params}{glue}format={format}", base())
+    };
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
     // Close each dialog once its action is through.
@@ -61,6 +67,10 @@ pub fn UsersPage() -> impl IntoView {
                             <InvalidateAllButton app_id=app_id user_count=p.counts.all last_done=p.tokens_invalidated_at/>
                         })}
                     </Transition>
+                    <a class="button" href=move || export_href("csv") download="" rel="external"
+                        title="Every page of this view, filter and sort, as CSV">"Export CSV"</a>
+                    <a class="button" href=move || export_href("json") download="" rel="external"
+                        title="Every page of this view, filter and sort, as JSON">"Export JSON"</a>
                     <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
                 </div>
             </header>

@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { hydrated, newApplication } from "./helpers";
+
+test("export downloads every page of the view and filter shown", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  // 30 users: more than the first page of 25.
+  for (let i = 0; i < 30; i++) {
+    const n = String(i).padStart(2, "0");
+    const answer = await page.request.post("/api/users/create", {
+      form: { application_id: applicationId, email: `user${n}@example.com`, password: "a-good-password", first_name: `First${n}`, last_name: i % 2 ? "Odd" : "Even" },
+      headers: { Accept: "application/json" },
+    });
+    expect(answer.ok()).toBeTruthy();
+  }
+  const download = async (name: string) => {
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name }).click()]);
+    return readFile((await file.path())!, "utf8");
+  };
+
+  await page.goto(usersUrl);
+  await hydrated(page);
+  await expect(page.getByText("25 shown of 30")).toBeVisible();
+  const csv = (await download("Export CSV")).trim().split("\n");
+  expect(csv[0]).toBe("id,email,firstName,lastName,creationDate,lastUpdated,lastLogin,passwordLastUpdated,groups");
+  expect(csv.length).toBe(31);
+  expect(csv[1]).toContain("user00@example.com,First00,Even");
+
+  // The filter and the sort of the page go with it.
+  await page.goto(`${usersUrl}?q=Odd&dir=desc`);
+  await hydrated(page);
+  await expect(page.getByText("15 shown of 15")).toBeVisible();
+  const users = JSON.parse(await download("Export JSON"));
+  expect(users.map((u: { email: string }) => u.email)).toEqual(
+    Array.from({ length: 15 }, (_, k) => `user${String(29 - 2 * k).padStart(2, "0")}@example.com`),
+  );
+  expect(users[0]).toMatchObject({ firstName: "First29", lastName: "Odd", groups: [], tags: {}, lastLogin: null });
+});
