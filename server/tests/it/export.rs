@@ -167,3 +167,39 @@ async fn only_a_signed_in_administrator_exports_an_application_that_exists() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["fields"]["format"], "Choose csv or json");
 }
+
+/// `server export` on the database a running server uses: the same file as the download.
+#[test]
+fn the_command_line_writes_the_same_export_to_standard_output() {
+    use crate::process::{application_with_ann, client, shared_database, start_on, workspace_root};
+    let (url, _dir) = shared_database();
+    let server = start_on(&url);
+    let (cookie, app_id, ann_id) = application_with_ann(&client(), &server);
+    let export = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(workspace_root())
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .args(["export", "--application", &app_id])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let users: Vec<Value> = serde_json::from_str(&export(&["--format", "json"])).unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!((users[0]["id"].as_str(), users[0]["email"].as_str()), (Some(ann_id.as_str()), Some("ann@example.com")));
+    let csv = export(&[]);
+    let downloaded = client()
+        .get(format!("{}{}", server.base, export_path(&app_id, "format=csv")))
+        .header("cookie", &cookie)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert_eq!(csv, downloaded);
+    assert!(export(&["--filter", "nobody"]).lines().count() == 1, "only the head");
+}
