@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase bench-export chaos tti fuzz
 
 run:
 	scripts/run
@@ -42,6 +42,9 @@ bench-engines: bootstrap
 # Load test of the experience API with wrk: /me, sign-ins against the argon2 ceiling, /me under a sign-in flood.
 bench-experience: bootstrap
 	scripts/bench-experience
+
+bench-export: bootstrap
+	scripts/bench-export
 
 bench-connections: bootstrap
 	scripts/bench-connections
