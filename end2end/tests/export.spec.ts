@@ -1,19 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { readFile } from "node:fs/promises";
-import { hydrated, newApplication } from "./helpers";
+import { createUsers, hydrated, newApplication } from "./helpers";
 
 test("export downloads every page of the view and filter shown", async ({ page }) => {
   const usersUrl = await newApplication(page);
-  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
-  // 30 users: more than the first page of 25.
-  for (let i = 0; i < 30; i++) {
-    const n = String(i).padStart(2, "0");
-    const answer = await page.request.post("/api/users/create", {
-      form: { application_id: applicationId, email: `user${n}@example.com`, password: "a-good-password", first_name: `First${n}`, last_name: i % 2 ? "Odd" : "Even" },
-      headers: { Accept: "application/json" },
-    });
-    expect(answer.ok()).toBeTruthy();
-  }
+  // 30 users, to have more than one page of 25.
+  await createUsers(page, usersUrl, 30);
   const download = async (name: string) => {
     const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name }).click()]);
     return readFile((await file.path())!, "utf8");

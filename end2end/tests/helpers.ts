@@ -32,6 +32,19 @@ export async function newApplication(page: Page): Promise<string> {
   return page.url();
 }
 
+/** `count` users user00@example.com… straight through the server function (First00…, last name Even or Odd). */
+export async function createUsers(page: Page, usersUrl: string, count: number) {
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(2, "0");
+    const answer = await page.request.post("/api/users/create", {
+      form: { application_id: applicationId, email: `user${n}@example.com`, password: "a-good-password", first_name: `First${n}`, last_name: i % 2 ? "Odd" : "Even" },
+      headers: { Accept: "application/json" },
+    });
+    expect(answer.ok()).toBeTruthy();
+  }
+}
+
 export async function addUser(page: Page, usersUrl: string, email: string, first = "", last = "") {
   await page.goto(usersUrl);
   await hydrated(page);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { addUser, hydrated, newApplication } from "./helpers";
+import { addUser, createUsers, hydrated, newApplication } from "./helpers";
 
 test("add a user and see them in the list with the counts", async ({ page }) => {
   const usersUrl = await newApplication(page);
@@ -133,16 +133,8 @@ test("delete from the row menu after confirming", async ({ page }) => {
 
 test("filter, sort and paging live in the URL and survive a reload", async ({ page }) => {
   const usersUrl = await newApplication(page);
-  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
-  // 30 users straight through the server function, to have more than one page.
-  for (let i = 0; i < 30; i++) {
-    const n = String(i).padStart(2, "0");
-    const answer = await page.request.post("/api/users/create", {
-      form: { application_id: applicationId, email: `user${n}@example.com`, password: "a-good-password", first_name: `First${n}`, last_name: i % 2 ? "Odd" : "Even" },
-      headers: { Accept: "application/json" },
-    });
-    expect(answer.ok()).toBeTruthy();
-  }
+  // 30 users, to have more than one page of 25.
+  await createUsers(page, usersUrl, 30);
   await page.goto(usersUrl);
   await hydrated(page);
   await expect(page.getByText("25 shown of 30")).toBeVisible();

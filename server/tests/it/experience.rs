@@ -359,18 +359,23 @@ async fn bodies_are_small_json_with_known_fields_and_errors_are_json() {
     assert_eq!(answer.json()["type"], "NotFound");
 }
 
-#[tokio::test]
-async fn a_full_hashing_queue_answers_503_with_retry_after() {
-    let f = fixture_from(spawn_app_with(|state| state.set_hasher(PasswordHasher::with_queue(1, 1))).await).await;
+/// `n` wrong-password sign-ins of distinct unknown emails, sent at once.
+fn wrong_passwords_at_once(f: Fixture, n: usize) -> Vec<tokio::task::JoinHandle<crate::common::Answer>> {
     let app = std::sync::Arc::new(f.app);
-    let calls: Vec<_> = (0..12)
+    (0..n)
         .map(|i| {
             let (app, app_id) = (app.clone(), f.app_id.clone());
             tokio::spawn(
                 async move { sign_in(&app, &app_id, &format!("user{i}@example.com"), "whatever-pass", &[]).await },
             )
         })
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_with_retry_after() {
+    let f = fixture_from(spawn_app_with(|state| state.set_hasher(PasswordHasher::with_queue(1, 1))).await).await;
+    let calls = wrong_passwords_at_once(f, 12);
     let mut statuses = Vec::new();
     for call in calls {
         let answer = call.await.unwrap();
@@ -389,15 +394,7 @@ async fn a_full_hashing_queue_answers_503_with_retry_after() {
 async fn a_burst_past_the_hashing_line_waits_for_a_place_instead_of_failing() {
     let hasher = PasswordHasher::with_queue(1, 1).waiting(16, std::time::Duration::from_secs(60));
     let f = fixture_from(spawn_app_with(|state| state.set_hasher(hasher)).await).await;
-    let app = std::sync::Arc::new(f.app);
-    let calls: Vec<_> = (0..12)
-        .map(|i| {
-            let (app, app_id) = (app.clone(), f.app_id.clone());
-            tokio::spawn(
-                async move { sign_in(&app, &app_id, &format!("user{i}@example.com"), "whatever-pass", &[]).await },
-            )
-        })
-        .collect();
+    let calls = wrong_passwords_at_once(f, 12);
     for call in calls {
         let answer = call.await.unwrap();
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
