@@ -181,3 +181,24 @@ test("the three views and their counts", async ({ page }) => {
   await expect(page.getByRole("link", { name: "solo@example.com" })).toBeVisible();
   await expect(page.getByRole("link", { name: /In no group\s+1/ })).toHaveAttribute("aria-current", "page");
 });
+
+test("find the users who never signed in", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  await createUsers(page, usersUrl, 3);
+  const signIn = await page.request.post(`/api/experience/${applicationId}/auth`, {
+    data: { email: "user01@example.com", password: "a-good-password" },
+  });
+  expect(signIn.ok()).toBeTruthy();
+  await page.goto(usersUrl);
+  await hydrated(page);
+  await page.getByLabel("Sign-in").selectOption({ label: "Never signed in" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/login=never/);
+  await expect(page.getByText("2 shown of 2")).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "user01@example.com" })).toHaveCount(0);
+  // Users added today are not dormant yet.
+  await page.getByLabel("Sign-in").selectOption({ label: "Not signed in for 30 days" });
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("No users match")).toBeVisible();
+});

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::user_filter::{Glob, GroupReach, OrderBy, TextField, UserFilter};
+use crate::domain::user_filter::{Field, Glob, GroupReach, Op, OrderBy, Scalar, TextField, UserFilter};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UserView {
@@ -114,6 +114,63 @@ impl SortDir {
     }
 }
 
+/// Which users the list keeps by their last sign-in: dormant accounts are found with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LastSignIn {
+    #[default]
+    Any,
+    Never,
+    /// Not signed in for this many days: signed in before, or never and added before.
+    NotForDays(u32),
+}
+
+impl LastSignIn {
+    /// What the list page offers; the URL takes any number of days.
+    pub const CHOICES: [Self; 5] =
+        [Self::Any, Self::Never, Self::NotForDays(30), Self::NotForDays(90), Self::NotForDays(365)];
+    /// A hundred years: further back no one signed in.
+    const MAX_DAYS: u32 = 36_500;
+
+    pub fn slug(self) -> String {
+        match self {
+            Self::Any => String::new(),
+            Self::Never => "never".into(),
+            Self::NotForDays(days) => days.to_string(),
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        match s {
+            "never" => Some(Self::Never),
+            days => days.parse().ok().filter(|d| (1..=Self::MAX_DAYS).contains(d)).map(Self::NotForDays),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Self::Any => "Signed in any time".into(),
+            Self::Never => "Never signed in".into(),
+            Self::NotForDays(days) => format!("Not signed in for {days} days"),
+        }
+    }
+
+    /// The condition, as of `now_ms`: never signed in is a null last sign-in.
+    fn filter(self, now_ms: i64) -> Option<UserFilter> {
+        let never = UserFilter::Cond { field: Field::LastLogin, op: Op::Eq, value: Scalar::Null, ci: false };
+        match self {
+            Self::Any => None,
+            Self::Never => Some(never),
+            Self::NotForDays(days) => {
+                let cutoff = now_ms - i64::from(days) * 24 * 60 * 60 * 1000;
+                let before = |field| UserFilter::Cond { field, op: Op::Lt, value: Scalar::Number(cutoff), ci: false };
+                // Someone added yesterday has not come back yet; they are not dormant.
+                let never_since_created = UserFilter::All(vec![never, before(Field::Created)]);
+                Some(UserFilter::Any(vec![before(Field::LastLogin), never_since_created]))
+            }
+        }
+    }
+}
+
 /// Where a page starts: keyset pagination, so the cost of a page does not grow with its depth.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageAt {
@@ -142,6 +199,8 @@ pub struct ListQuery {
     pub subgroups: bool,
     /// Only users with this tag: `key` or `key=value` (empty: any).
     pub tag: String,
+    /// Only users who never signed in, or not for some days.
+    pub last_sign_in: LastSignIn,
 }
 
 impl ListQuery {
@@ -167,6 +226,7 @@ impl ListQuery {
             group: get("group").unwrap_or_default(),
             subgroups: get("sub").as_deref() == Some("1"),
             tag: get("tag").unwrap_or_default(),
+            last_sign_in: get("login").and_then(|s| LastSignIn::from_slug(&s)).unwrap_or_default(),
         }
     }
 
@@ -197,6 +257,9 @@ impl ListQuery {
         if !self.tag.is_empty() {
             parts.push(("tag".into(), self.tag.clone()));
         }
+        if self.last_sign_in != LastSignIn::Any {
+            parts.push(("login".into(), self.last_sign_in.slug()));
+        }
         match &self.at {
             PageAt::First => {}
             PageAt::After(id) => parts.push(("after".into(), id.clone())),
@@ -222,8 +285,8 @@ impl ListQuery {
         })
     }
 
-    /// The users this list shows, in the filter model every door shares.
-    pub fn user_filter(&self) -> UserFilter {
+    /// The users this list shows as of `now_ms`, in the filter model every door shares.
+    pub fn user_filter(&self, now_ms: i64) -> UserFilter {
         let mut parts = Vec::new();
         match self.view {
             UserView::All => {}
@@ -241,12 +304,16 @@ impl ListQuery {
             let fields = vec![TextField::Email, TextField::FirstName, TextField::LastName];
             parts.push(UserFilter::Glob { fields, glob: Glob::new(&self.filter, true) });
         }
+        parts.extend(self.last_sign_in.filter(now_ms));
         UserFilter::all(parts)
     }
 
     /// True when only the view narrows the list, so its count is the view's.
     pub fn is_whole_view(&self) -> bool {
-        self.filter.trim().is_empty() && self.group.is_empty() && self.tag_filter().is_none()
+        self.filter.trim().is_empty()
+            && self.group.is_empty()
+            && self.tag_filter().is_none()
+            && self.last_sign_in == LastSignIn::Any
     }
 
     /// The same list, back on its first page: any change of view, filter or sort starts over.
@@ -294,7 +361,7 @@ mod tests {
             tag: "floor=2".into(),
             ..Default::default()
         };
-        let UserFilter::All(parts) = query.user_filter() else { panic!("several conditions") };
+        let UserFilter::All(parts) = query.user_filter(0) else { panic!("several conditions") };
         assert_eq!(parts[0], UserFilter::Grouped(false));
         assert_eq!(parts[1], UserFilter::InGroup { id: "g1".into(), reach: GroupReach::WithDescendants });
         assert_eq!(parts[2], UserFilter::Tagged { key: "floor".into(), value: Some("2".into()) });
@@ -305,7 +372,29 @@ mod tests {
                 glob: Glob::new("*ann*", false)
             }
         );
-        assert!(ListQuery::default().user_filter().is_everyone());
+        assert!(ListQuery::default().user_filter(0).is_everyone());
+    }
+
+    #[test]
+    fn dormant_users_signed_in_before_the_cutoff_or_never_since_added_before_it() {
+        let day = 24 * 60 * 60 * 1000;
+        let never = UserFilter::Cond { field: Field::LastLogin, op: Op::Eq, value: Scalar::Null, ci: false };
+        let query = |login| ListQuery { last_sign_in: login, ..Default::default() };
+        assert_eq!(query(LastSignIn::Never).user_filter(100 * day), never);
+        let before = |field| UserFilter::Cond { field, op: Op::Lt, value: Scalar::Number(70 * day), ci: false };
+        assert_eq!(
+            query(LastSignIn::NotForDays(30)).user_filter(100 * day),
+            UserFilter::Any(vec![
+                before(Field::LastLogin),
+                UserFilter::All(vec![never.clone(), before(Field::Created)])
+            ])
+        );
+        assert!(!query(LastSignIn::Never).is_whole_view());
+        assert_eq!(parse("?login=90").last_sign_in, LastSignIn::NotForDays(90));
+        assert_eq!(parse("?login=never").last_sign_in, LastSignIn::Never);
+        for garbage in ["0", "-5", "36501", "soon", ""] {
+            assert_eq!(parse(&format!("?login={garbage}")).last_sign_in, LastSignIn::Any, "{garbage}");
+        }
     }
 
     fn any_query() -> impl Strategy<Value = ListQuery> {
@@ -324,8 +413,13 @@ mod tests {
             "([0-9a-f]{24})?",
             any::<bool>(),
             "\\PC{0,12}",
+            prop_oneof![
+                Just(LastSignIn::Any),
+                Just(LastSignIn::Never),
+                (1u32..=36_500).prop_map(LastSignIn::NotForDays)
+            ],
         )
-            .prop_map(|(view, filter, sort, desc, size, at, group, sub, tag)| ListQuery {
+            .prop_map(|(view, filter, sort, desc, size, at, group, sub, tag, last_sign_in)| ListQuery {
                 view,
                 filter,
                 sort,
@@ -335,6 +429,7 @@ mod tests {
                 subgroups: sub && !group.is_empty(),
                 group,
                 tag,
+                last_sign_in,
             })
     }
 

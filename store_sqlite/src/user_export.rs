@@ -30,7 +30,7 @@ pub async fn run(
         .ok_or_else(|| AppError::NotFound("This application".into()))?;
     let tag_keys: Arc<[String]> = repo::user_tags::keys_in_use(&mut tx, application_id).await?.into();
     let paths = group_paths(repo::groups::nodes(&mut tx, application_id).await?);
-    let filter = query.user_filter();
+    let filter = query.user_filter(crate::clock::now_ms());
     let order = Order { by: query.sort.order_by(), descending: query.dir == SortDir::Desc };
     let mut start = Start::First;
     loop {

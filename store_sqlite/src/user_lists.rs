@@ -14,7 +14,7 @@ use model::users::{UserDetail, UserPage, UserRow, ViewCounts, MATCH_COUNT_CAP};
 /// One page of the admin list with every view's count: what the list page shows.
 pub async fn admin_page(conn: &mut DbConn, application_id: &str, query: &ListQuery) -> Result<UserPage, AppError> {
     let counts = repo::users::counts(conn, application_id).await?.unwrap_or_default();
-    let filter = query.user_filter();
+    let filter = query.user_filter(crate::clock::now_ms());
     let order = Order { by: query.sort.order_by(), descending: query.dir == SortDir::Desc };
     let start = match &query.at {
         PageAt::First => Start::First,

@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
 use super::{
-    format_time, list_users, DeleteUser, InvalidateUserTokens, ListQuery, PageAt, SortDir, SortField, UserRow,
-    UserView, MATCH_COUNT_CAP, PAGE_SIZES,
+    format_time, list_users, DeleteUser, InvalidateUserTokens, LastSignIn, ListQuery, PageAt, SortDir, SortField,
+    UserRow, UserView, MATCH_COUNT_CAP, PAGE_SIZES,
 };
 use crate::applications::get_application;
 use crate::components::confirm::ConfirmDialog;
@@ -123,6 +123,20 @@ pub fn UsersPage() -> impl IntoView {
                     <label class="inline-label">"Tag "
                         <input name="tag" placeholder="key or key=value" prop:value=move || query.get().tag size="14"/>
                     </label>
+                    <label class="inline-label">"Sign-in "
+                        <select name="login">
+                            {move || {
+                                let current = query.get().last_sign_in;
+                                let mut choices = LastSignIn::CHOICES.to_vec();
+                                if !choices.contains(&current) {
+                                    choices.push(current);
+                                }
+                                choices.into_iter().map(|choice| view! {
+                                    <option value=choice.slug() selected=choice == current>{choice.label()}</option>
+                                }).collect_view()
+                            }}
+                        </select>
+                    </label>
                     <label for="user-filter" class="visually-hidden">"Filter users"</label>
                     <input id="user-filter" type="search" name="q" placeholder="Filter by email or name (* matches anything)"
                         prop:value=move || query.get().filter/>
@@ -142,7 +156,7 @@ pub fn UsersPage() -> impl IntoView {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
                     Ok(p) if p.rows.is_empty() => {
                         let q = query.get_untracked();
-                        let message = if !q.group.is_empty() || !q.tag.is_empty() {
+                        let message = if !q.group.is_empty() || !q.tag.is_empty() || q.last_sign_in != LastSignIn::Any {
                             "No users match these filters in this view.".to_owned()
                         } else if !q.filter.is_empty() {
                             format!("No users match \u{201c}{}\u{201d} in this view.", q.filter)
