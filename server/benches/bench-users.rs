@@ -7,7 +7,7 @@
 //! the seeding; with `--database-url postgres://…` the users are seeded into that database
 //! unless it holds them already.
 
-use app::experience::users::{ListQuery, PageAt, SortDir, SortField, UserView};
+use app::experience::users::{LastSignIn, ListQuery, PageAt, SortDir, SortField, UserView};
 use app::server::{repo, user_lists, Conn, Engine, Store};
 use bench_db::{open, values};
 use sqlx::AnyConnection;
@@ -217,19 +217,60 @@ async fn measure(store: &Store, db: &sqlx::AnyPool, args: &Args) -> Result<(), B
     println!("{:<34} {:>8} {:>8} {:>9}", "search box (all users, email asc)", "p50 ms", "p95 ms", "matching");
     for filter in ["user00123*", "12345", "*12345*", "user0012345", "*@example7.com", "ann", "example7"] {
         let query = ListQuery { filter: filter.into(), size: 25, ..Default::default() };
-        let mut times = Vec::with_capacity(args.iterations);
-        let mut matching = 0;
-        for _ in 0..args.iterations {
-            let started = Instant::now();
-            matching = user_lists::admin_page(conn, APP_ID, &query).await?.matching;
-            times.push(started.elapsed());
-        }
-        times.sort();
-        let (p50, p95) = (times[times.len() / 2], times[(times.len() * 95).div_ceil(100) - 1]);
-        let shown = if matching > 100 { "> 100".to_owned() } else { matching.to_string() };
+        let (p50, p95, shown) = time_first_page(conn, &query, args.iterations).await?;
         println!("{filter:<34} {:>8.3} {:>8.3} {shown:>9}", ms(p50), ms(p95));
     }
+
+    // Dormant users: never signed in (a fifth of them here), or not for N days — every
+    // sign-in here is older than 30 days; 800 days back splits them — alone and combined.
+    println!("{:<34} {:>8} {:>8} {:>9}", "last sign-in (first page)", "p50 ms", "p95 ms", "matching");
+    let dormant = |last_sign_in, view, filter: &str, sort| ListQuery {
+        last_sign_in,
+        view,
+        filter: filter.into(),
+        sort,
+        size: 25,
+        ..Default::default()
+    };
+    for (label, query) in [
+        ("never", dormant(LastSignIn::Never, UserView::All, "", SortField::Email)),
+        ("not for 30 days", dormant(LastSignIn::NotForDays(30), UserView::All, "", SortField::Email)),
+        ("not for 800 days", dormant(LastSignIn::NotForDays(800), UserView::All, "", SortField::Email)),
+        (
+            "not for 800 days, by last login",
+            dormant(LastSignIn::NotForDays(800), UserView::All, "", SortField::LastLogin),
+        ),
+        ("never, in any group", dormant(LastSignIn::Never, UserView::InAnyGroup, "", SortField::Email)),
+        ("never, in no group, by created", dormant(LastSignIn::Never, UserView::InNoGroup, "", SortField::Created)),
+        ("never, \"ann\"", dormant(LastSignIn::Never, UserView::All, "ann", SortField::Email)),
+        (
+            "not for 800 days, \"*12345*\"",
+            dormant(LastSignIn::NotForDays(800), UserView::All, "*12345*", SortField::Email),
+        ),
+    ] {
+        let (p50, p95, shown) = time_first_page(conn, &query, args.iterations).await?;
+        println!("{label:<34} {:>8.3} {:>8.3} {shown:>9}", ms(p50), ms(p95));
+    }
     Ok(())
+}
+
+/// p50 and p95 of the list's first page of `query` (with its capped count), and that count.
+async fn time_first_page(
+    conn: &mut Conn,
+    query: &ListQuery,
+    iterations: usize,
+) -> Result<(Duration, Duration, String), Box<dyn std::error::Error>> {
+    let mut times = Vec::with_capacity(iterations);
+    let mut matching = 0;
+    for _ in 0..iterations {
+        let started = Instant::now();
+        matching = user_lists::admin_page(conn, APP_ID, query).await?.matching;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let (p50, p95) = (times[times.len() / 2], times[(times.len() * 95).div_ceil(100) - 1]);
+    let shown = if matching > 100 { "> 100".to_owned() } else { matching.to_string() };
+    Ok((p50, p95, shown))
 }
 
 /// The id of the row halfway through the view: a cursor deep in the list (found once, unmeasured).

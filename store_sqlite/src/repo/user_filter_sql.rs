@@ -117,7 +117,12 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams:
         // Never signed in is stored as 0 and behaves as null: only `null` itself matches it,
         // and no comparison with a date does (`$lt`, `$ne`, `$nin` included).
         UserFilter::Cond { field: Field::LastLogin, op, value: Scalar::Null, ci } => {
+            // Never having signed in is common (users added who have not come yet): told
+            // nothing, SQLite reads every such user from the last-login index and sorts them
+            // for one page (a fifth of 10^6: 280 ms); `likely` has it walk the sort index.
+            qb.push(by_engine!(sqlite => "likely(", postgres => "("));
             push_compare(qb, "u.last_login_at", *op, &Scalar::Number(0), *ci);
+            qb.push(")");
         }
         UserFilter::Cond { field: Field::LastLogin, op, value, ci } => {
             qb.push("(u.last_login_at > 0 AND ");
