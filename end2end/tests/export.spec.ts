@@ -28,4 +28,12 @@ test("export downloads every page of the view and filter shown", async ({ page }
     Array.from({ length: 15 }, (_, k) => `user${String(29 - 2 * k).padStart(2, "0")}@example.com`),
   );
   expect(users[0]).toMatchObject({ firstName: "First29", lastName: "Odd", groups: [], tags: {}, lastLogin: null });
+  expect(users[0].passwordHash).toBeUndefined();
+
+  // Hashes only when asked for.
+  await page.getByLabel("with password hashes").check();
+  const withHashes = (await download("Export CSV")).trim().split("\n");
+  expect(withHashes[0]).toContain("passwordLastUpdated,groups,passwordHash");
+  expect(withHashes.length).toBe(16);
+  expect(withHashes[1]).toContain("$argon2id$v=19$");
 });

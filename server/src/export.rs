@@ -1,7 +1,7 @@
 //! The users list as a file: `GET /applications/{id}/experience/users/export?format=csv|json`
-//! with the list page's own query parameters (view, `q`, sort, dir, group, subgroups, tag):
-//! every page of it, in its order, streamed as the store reads it. `server export` writes the
-//! same bytes to standard output.
+//! with the list's own query parameters (view, `q`, sort, dir, group, subgroups, tag, login):
+//! every page of it, in its order, streamed as the store reads it; `hashes=1` adds each user's
+//! password hash (argon2id PHC string). `server export` writes the same bytes to standard output.
 
 use std::collections::BTreeMap;
 use std::pin::Pin;
@@ -60,7 +60,8 @@ pub async fn users(
         Err(error) => return refuse(error),
     };
     let query = ListQuery::from_params(|name| params.get(name).cloned());
-    let mut chunks = stream(state.store.clone(), application_id.clone(), query, format);
+    let with_hashes = params.get("hashes").is_some_and(|v| v == "1");
+    let mut chunks = stream(state.store.clone(), application_id.clone(), query, format, with_hashes);
     // The first chunk (the head and the first batch) or the error that came before it.
     let first = match chunks.recv().await {
         Some(Ok(first)) => first,
@@ -87,15 +88,16 @@ pub fn stream(
     application_id: String,
     query: ListQuery,
     format: Format,
+    with_hashes: bool,
 ) -> mpsc::Receiver<Result<Bytes, AppError>> {
     let (chunks, receiver) = mpsc::channel(2);
     tokio::spawn(async move {
         let (batches, mut batches_in) = mpsc::channel::<ExportBatch>(2);
-        let reading = user_export::run(&store, &application_id, &query, batches);
+        let reading = user_export::run(&store, &application_id, &query, with_hashes, batches);
         let writing = async {
             let mut first = true;
             while let Some(batch) = batches_in.recv().await {
-                let bytes = format_batch(format, &batch, first);
+                let bytes = format_batch(format, &batch, first, with_hashes);
                 first = false;
                 if chunks.send(Ok(bytes)).await.is_err() {
                     return; // the reader has gone; dropping `batches_in` stops the store too
@@ -128,18 +130,20 @@ const FIXED_COLUMNS: [&str; 9] = [
     "groups",
 ];
 
-fn format_batch(format: Format, batch: &ExportBatch, first: bool) -> Bytes {
+fn format_batch(format: Format, batch: &ExportBatch, first: bool, with_hashes: bool) -> Bytes {
     match format {
-        Format::Csv => csv_batch(batch, first),
+        Format::Csv => csv_batch(batch, first, with_hashes),
         Format::Json => json_batch(batch, first),
     }
 }
 
-fn csv_batch(batch: &ExportBatch, first: bool) -> Bytes {
+fn csv_batch(batch: &ExportBatch, first: bool, with_hashes: bool) -> Bytes {
     let mut out = csv::Writer::from_writer(Vec::new());
     if first {
+        let hash_column = with_hashes.then(|| "passwordHash".to_owned());
         let tag_columns = batch.tag_keys.iter().map(|key| format!("tag:{key}"));
-        let head: Vec<String> = FIXED_COLUMNS.iter().map(|c| (*c).to_owned()).chain(tag_columns).collect();
+        let head: Vec<String> =
+            FIXED_COLUMNS.iter().map(|c| (*c).to_owned()).chain(hash_column).chain(tag_columns).collect();
         out.write_record(&head).expect("writing to memory");
     }
     for exported in &batch.users {
@@ -155,6 +159,9 @@ fn csv_batch(batch: &ExportBatch, first: bool) -> Bytes {
             rfc3339(u.password_updated_at),
             cell(&exported.groups.join(";")),
         ];
+        if with_hashes {
+            record.push(exported.password_hash.clone().unwrap_or_default());
+        }
         record.extend(
             batch.tag_keys.iter().map(|key| {
                 exported.tags.iter().find(|(k, _)| k == key).map(|(_, value)| cell(value)).unwrap_or_default()
@@ -188,6 +195,8 @@ struct JsonUser<'a> {
     password_last_updated: String,
     groups: &'a [String],
     tags: BTreeMap<&'a str, &'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password_hash: Option<&'a str>,
 }
 
 impl<'a> From<&'a ExportedUser> for JsonUser<'a> {
@@ -204,6 +213,7 @@ impl<'a> From<&'a ExportedUser> for JsonUser<'a> {
             password_last_updated: rfc3339(u.password_updated_at),
             groups: &exported.groups,
             tags: exported.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+            password_hash: exported.password_hash.as_deref(),
         }
     }
 }

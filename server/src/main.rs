@@ -112,6 +112,9 @@ enum Command {
         /// Only these users: all, grouped or ungrouped.
         #[arg(long, default_value = "all", value_parser = ["all", "grouped", "ungrouped"])]
         view: String,
+        /// Adds each user's password hash (argon2id PHC string): keep the file as safe as the database.
+        #[arg(long)]
+        include_password_hashes: bool,
     },
     /// Application API tokens for the REST API.
     #[command(name = "api-token", subcommand)]
@@ -142,8 +145,13 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => serve(&cli.database_url, &cli.pool, cli.serve).await,
         Some(Command::Migrate) => migrate(&cli.database_url, &cli.pool).await,
-        Some(Command::Export { application, format, filter, view }) => {
-            export(&cli.database_url, &cli.pool, application, &format, filter, &view).await
+        Some(Command::Export { application, format, filter, view, include_password_hashes }) => {
+            let query = app::experience::users::ListQuery::from_params(|name| match name {
+                "q" => Some(filter.clone()),
+                "view" => Some(view.clone()),
+                _ => None,
+            });
+            export(&cli.database_url, &cli.pool, application, &format, query, include_password_hashes).await
         }
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
             create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days).await
@@ -170,18 +178,13 @@ async fn export(
     pool: &PoolArgs,
     application: String,
     format: &str,
-    filter: String,
-    view: &str,
+    query: app::experience::users::ListQuery,
+    with_hashes: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::Write;
     let (_, store) = open(database_url, pool, PasswordHasher::new(1)).await?;
     let format = server::export::Format::parse(format)?;
-    let query = app::experience::users::ListQuery::from_params(|name| match name {
-        "q" => Some(filter.clone()),
-        "view" => Some(view.to_owned()),
-        _ => None,
-    });
-    let mut chunks = server::export::stream(store.clone(), application, query, format);
+    let mut chunks = server::export::stream(store.clone(), application, query, format, with_hashes);
     let mut out = std::io::stdout().lock();
     while let Some(chunk) = chunks.recv().await {
         out.write_all(&chunk?)?;

@@ -98,8 +98,12 @@ pub mod user_export {
     pub use store_sqlite::user_export::BATCH;
 
     store_fns! {
-        pub async fn run(application_id: &str, query: &ListQuery, sink: mpsc::Sender<ExportBatch>) -> Result<(), AppError>
-            => user_export::run;
+        pub async fn run(
+            application_id: &str,
+            query: &ListQuery,
+            with_hashes: bool,
+            sink: mpsc::Sender<ExportBatch>,
+        ) -> Result<(), AppError> => user_export::run;
     }
 }
 

@@ -171,6 +171,8 @@ pub struct ExportedUser {
     pub user: UserRecord,
     pub tags: Vec<(String, String)>,
     pub groups: Vec<String>,
+    /// Only when the export asked for password hashes.
+    pub password_hash: Option<String>,
 }
 
 /// A run of exported users. `tag_keys`, every tag key the application's users hold (sorted),

@@ -17,11 +17,13 @@ use model::user_query::{ListQuery, SortDir};
 pub const BATCH: i64 = 500;
 
 /// Sends the users `query` selects to `sink`, a batch at a time (the first one even if no user
-/// matches: it names the tag columns). Stops early, without error, when the receiver is gone.
+/// matches: it names the tag columns), with their password hashes if `with_hashes`. Stops
+/// early, without error, when the receiver is gone.
 pub async fn run(
     state: &Store,
     application_id: &str,
     query: &ListQuery,
+    with_hashes: bool,
     sink: mpsc::Sender<ExportBatch>,
 ) -> Result<(), AppError> {
     let mut tx = db::begin_snapshot(&state.pool).await?;
@@ -37,6 +39,8 @@ pub async fn run(
         let page = repo::user_list::page(&mut tx, application_id, &filter, order, &start, BATCH).await?;
         let ids: Vec<String> = page.rows.iter().map(|r| r.id.clone()).collect();
         let (mut tags, mut groups) = repo::memberships::tags_and_groups_of(&mut tx, &ids).await?;
+        let mut hashes =
+            if with_hashes { repo::users::password_hashes_of(&mut tx, &ids).await? } else { HashMap::new() };
         let users = page
             .rows
             .into_iter()
@@ -45,6 +49,7 @@ pub async fn run(
                 ExportedUser {
                     tags: tags.remove(&user.id).unwrap_or_default(),
                     groups: memberships.iter().filter_map(|m| paths.get(&m.id).cloned()).collect(),
+                    password_hash: hashes.remove(&user.id),
                     user,
                 }
             })

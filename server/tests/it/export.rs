@@ -89,6 +89,17 @@ async fn csv_has_every_column_tag_and_group_path_and_defuses_formulas() {
     assert_eq!(pick(&rows[2], "firstName"), "Cy, \"the\" third", "quotes and commas survive");
     assert_eq!(pick(&rows[2], "groups"), "Farm");
     assert!(!answer.body.contains("argon2"), "no password hash unless asked");
+
+    let with_hashes = app.get(&export_path(&app_id, "format=csv&hashes=1"), Some(&cookie)).await;
+    let mut reader = csv::Reader::from_reader(with_hashes.body.as_bytes());
+    let head: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let column = head.iter().position(|c| c == "passwordHash").expect("a passwordHash column");
+    let hashes: Vec<String> = reader.records().map(|r| r.unwrap()[column].to_owned()).collect();
+    assert_eq!(hashes.len(), 3);
+    assert!(hashes.iter().all(|h| h.starts_with("$argon2id$v=19$")), "{hashes:?}");
+    let json = app.get(&export_path(&app_id, "format=json&hashes=1&q=ann"), Some(&cookie)).await;
+    let users: Vec<Value> = serde_json::from_str(&json.body).unwrap();
+    assert!(users[0]["passwordHash"].as_str().unwrap().starts_with("$argon2id$"));
 }
 
 #[tokio::test]
@@ -115,6 +126,7 @@ async fn json_follows_the_lists_view_filter_and_sort() {
     assert_eq!(ann["groups"], serde_json::json!(["Farm/Barn"]));
     assert_eq!(ann["tags"], serde_json::json!({ "role": "admin", "zone": "north" }));
     assert_eq!(ann["lastLogin"], Value::Null);
+    assert!(ann.get("passwordHash").is_none(), "no password hash unless asked");
     assert_eq!(emails(&export("format=json&view=grouped").await), ["ann@example.com", "cy@example.com"]);
     assert_eq!(emails(&export("format=json&view=ungrouped").await), ["bo@example.com"]);
     assert_eq!(emails(&export("format=json&tag=zone%3Dsouth").await), ["cy@example.com"]);
@@ -202,4 +214,7 @@ fn the_command_line_writes_the_same_export_to_standard_output() {
         .unwrap();
     assert_eq!(csv, downloaded);
     assert!(export(&["--filter", "nobody"]).lines().count() == 1, "only the head");
+    let with_hashes: Vec<Value> =
+        serde_json::from_str(&export(&["--format", "json", "--include-password-hashes"])).unwrap();
+    assert!(with_hashes[0]["passwordHash"].as_str().unwrap().starts_with("$argon2id$"));
 }

@@ -1,7 +1,9 @@
 //! Experience users, one at a time: creating, reading, changing, deleting, signing in. Lists
 //! are `user_list`; tags and groups `user_tags` and `memberships`.
 
-use crate::engine::DbConn;
+use std::collections::HashMap;
+
+use crate::engine::{by_engine, DbConn};
 use crate::records::{NewUser, UserChanges, UserRecord};
 
 use model::users::{UserDetail, ViewCounts};
@@ -98,6 +100,27 @@ pub async fn find_for_sign_in(
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|r| (r.id, r.password_hash)))
+}
+
+/// The password hashes (PHC strings) of these users, by id: for an export that asks for them.
+/// The ids travel as one JSON array bind, as in `memberships::tags_and_groups_of`.
+pub async fn password_hashes_of(
+    conn: &mut DbConn,
+    user_ids: &[String],
+) -> Result<HashMap<String, String>, sqlx::Error> {
+    let ids = serde_json::to_string(user_ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    macro_rules! hashes_of_ids {
+        ($ids:tt) => {
+            sqlx::query!(r#"SELECT id AS "id!", password_hash FROM experience_users WHERE id IN "# + $ids, ids)
+        };
+    }
+    let rows = by_engine!(
+        sqlite => hashes_of_ids!("(SELECT value FROM json_each($1))"),
+        postgres => hashes_of_ids!("(SELECT json_array_elements_text($1::text::json))"),
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.password_hash)).collect())
 }
 
 /// Signing in is not an edit: neither `updated_at` nor `version` moves.

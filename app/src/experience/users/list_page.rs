@@ -31,10 +31,12 @@ pub fn UsersPage() -> impl IntoView {
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
     // Every page of the view, filter and sort shown, as a file the server streams.
+    let with_hashes = RwSignal::new(false);
     let export_href = move |format: &'static str| {
         let params = query.get().restart().to_query_string();
         let glue = if params.is_empty() { "?" } else { "&" };
-        format!("{}/export{params}{glue}format={format}", base())
+        let hashes = if with_hashes.get() { "&hashes=1" } else { "" };
+        format!("{}/export{params}{glue}format={format}{hashes}", base())
     };
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
@@ -71,6 +73,10 @@ pub fn UsersPage() -> impl IntoView {
                         title="Every page of this view, filter and sort, as CSV">"Export CSV"</a>
                     <a class="button" href=move || export_href("json") download="" rel="external"
                         title="Every page of this view, filter and sort, as JSON">"Export JSON"</a>
+                    <label class="checkbox inline-label" title="argon2id hashes: keep the file as safe as the database">
+                        <input type="checkbox" on:change=move |ev| with_hashes.set(event_target_checked(&ev))/>
+                        "with password hashes"
+                    </label>
                     <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
                 </div>
             </header>
