@@ -72,6 +72,29 @@ pub fn self_and_descendants(nodes: &[GroupNode], id: &str) -> HashSet<String> {
     }
 }
 
+/// Each group's path from the top of its tree, names joined by `/`, by group id: how exports
+/// name a user's groups and imports find them.
+pub fn group_paths(nodes: &[GroupNode]) -> HashMap<String, String> {
+    let parents: HashMap<&str, (&str, Option<&str>)> =
+        nodes.iter().map(|n| (n.id.as_str(), (n.name.as_str(), n.parent_id.as_deref()))).collect();
+    nodes
+        .iter()
+        .map(|node| {
+            let mut names = vec![node.name.as_str()];
+            let mut parent = node.parent_id.as_deref();
+            // The tree has no cycles (the groups service refuses them); the bound is a guard.
+            while let Some((name, above)) =
+                parent.and_then(|id| parents.get(id)).filter(|_| names.len() <= parents.len())
+            {
+                names.push(name);
+                parent = *above;
+            }
+            names.reverse();
+            (node.id.clone(), names.join("/"))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,5 +7,6 @@ pub mod domain;
 pub mod error;
 pub mod groups;
 pub mod timestamps;
+pub mod user_import;
 pub mod user_query;
 pub mod users;

@@ -172,10 +172,14 @@ fn csv_batch(batch: &ExportBatch, first: bool, with_hashes: bool) -> Bytes {
     Bytes::from(out.into_inner().expect("writing to memory"))
 }
 
-/// A text as a CSV cell a spreadsheet shows as text: one starting like a formula (`=`, `+`,
-/// `-`, `@`, tab, carriage return) gets a leading `'` (OWASP's advice against CSV injection).
+/// What a cell may not start with unescaped: a spreadsheet's formula starts (`=`, `+`, `-`,
+/// `@`, tab, carriage return), and `'`, so that the import can drop every escape it finds.
+pub const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// A text as a CSV cell a spreadsheet shows as text: one starting like a formula gets a
+/// leading `'` (OWASP's advice against CSV injection).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(FORMULA_STARTS) {
         format!("'{text}")
     } else {
         text.to_owned()

@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod database_url;
 pub mod experience;
 pub mod export;
+pub mod import;
 pub mod middleware;
 pub mod rest;
 pub mod serve;
@@ -45,6 +46,15 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
         .layer(axum::middleware::from_fn(middleware::limit_body::<MAX_BODY_BYTES>))
+        // An import's file is the one big body an administrator sends.
+        .merge(
+            Router::new()
+                .route("/applications/{application_id}/experience/users/import", post(import::users))
+                // `limit_body` below caps it, with the error JSON.
+                .layer(axum::extract::DefaultBodyLimit::disable())
+                .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))
+                .layer(axum::middleware::from_fn(middleware::limit_body::<{ import::MAX_FILE_BYTES }>)),
+        )
         // Merged after the layers above: the experience API has no admin session, is called
         // from other origins, and caps and answers its own bodies as JSON.
         .merge(experience::router())

@@ -1,4 +1,5 @@
-use app::server::{api_tokens_service, passwords::PasswordHasher, AppState, PoolSettings, Store};
+use app::server::import::{ImportMode, ImportOptions};
+use app::server::{api_tokens_service, passwords::PasswordHasher, user_import, AppState, PoolSettings, Store};
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
@@ -116,6 +117,30 @@ enum Command {
         #[arg(long)]
         include_password_hashes: bool,
     },
+    /// Imports experience users from a CSV or JSON file (the export's formats): checks every
+    /// row first and writes all of them or, if any is bad, none (unless --skip-bad-rows).
+    /// Prints the report; exits 1 when rows were bad and nothing was written.
+    Import {
+        #[arg(long)]
+        application: String,
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// create: an email that exists is a bad row; upsert: it updates that user.
+        #[arg(long, default_value = "create", value_parser = ["create", "upsert"])]
+        mode: String,
+        /// Check only: report what would happen, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create the groups named by paths that do not exist (else such rows are bad).
+        #[arg(long)]
+        create_groups: bool,
+        /// Write the good rows even when some are bad.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Application API tokens for the REST API.
     #[command(name = "api-token", subcommand)]
     ApiToken(ApiTokenCommand),
@@ -152,6 +177,15 @@ async fn main() -> ExitCode {
                 _ => None,
             });
             export(&cli.database_url, &cli.pool, application, &format, query, include_password_hashes).await
+        }
+        Some(Command::Import { application, file, mode, dry_run, create_groups, skip_bad_rows, json }) => {
+            let options = ImportOptions {
+                mode: ImportMode::parse(&mode).unwrap_or_default(),
+                create_groups,
+                skip_bad_rows,
+                dry_run,
+            };
+            import(&cli.database_url, &cli.pool, &application, &file, options, json).await
         }
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
             create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days).await
@@ -195,6 +229,49 @@ async fn export(
     Ok(())
 }
 
+async fn import(
+    database_url: &str,
+    pool: &PoolArgs,
+    application: &str,
+    path: &std::path::Path,
+    options: ImportOptions,
+    json: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let size = std::fs::metadata(path)?.len();
+    if size > server::import::MAX_FILE_BYTES as u64 {
+        return Err(format!(
+            "{} is {size} bytes; an import reads at most {}",
+            path.display(),
+            server::import::MAX_FILE_BYTES
+        )
+        .into());
+    }
+    let file =
+        server::import::read(&std::fs::read(path)?).map_err(|message| format!("{}: {message}", path.display()))?;
+    let (_, store) = open(database_url, pool, PasswordHasher::new(cores())).await?;
+    let last = std::sync::Mutex::new(None);
+    let report = user_import::run(&store, application, &file, options, &|p| {
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        // A line per phase and per tenth of it.
+        let key = (p.phase, p.done * 10 / p.total.max(1));
+        if *last != Some(key) {
+            *last = Some(key);
+            eprintln!("{:?}: {} of {}", p.phase, p.done, p.total);
+        }
+    })
+    .await?;
+    store.close().await;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", server::import::summary(&report, options));
+    }
+    if !report.applied && !options.dry_run {
+        return Err("nothing was imported".into());
+    }
+    Ok(())
+}
+
 async fn create_api_token(
     database_url: &str,
     pool: &PoolArgs,
@@ -214,12 +291,15 @@ async fn create_api_token(
     Ok(())
 }
 
+fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
 async fn serve(database_url: &str, pool: &PoolArgs, settings: ServeSettings) -> Result<(), Box<dyn std::error::Error>> {
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = settings.site_addr;
     options.site_root = settings.site_root.into();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let hasher = PasswordHasher::new(settings.argon2_concurrency.map_or(cores, usize::from));
+    let hasher = PasswordHasher::new(settings.argon2_concurrency.map_or_else(cores, usize::from));
     let (database, store) = open(database_url, pool, hasher).await?;
 
     let admin = ensure_first_admin(&store, Some(settings.admin_email), settings.admin_password).await?;

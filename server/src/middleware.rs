@@ -20,13 +20,14 @@ pub(crate) fn refuse(error: AppError) -> Response {
     response
 }
 
-/// Resolves the session cookie into a `CurrentAdmin` extension, refuses cross-site server
-/// function calls, and sends signed-out browsers from any admin page to `/login`.
+/// Resolves the session cookie into a `CurrentAdmin` extension, refuses cross-site POSTs
+/// (server functions, the import's upload), and sends signed-out browsers from any admin page to `/login`.
 pub async fn sessions(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let is_server_fn = path.starts_with("/api/");
 
-    if is_server_fn && request.method() == Method::POST && is_cross_site(&request) {
+    // Every POST of an administrator's browser: server functions and the import's upload.
+    if request.method() == Method::POST && is_cross_site(&request) {
         return refuse(AppError::CrossOrigin);
     }
 

@@ -11,7 +11,7 @@ pub mod repo;
 
 pub use open::{Engine, PoolSettings};
 pub use services::*;
-pub use store_core::{clock, domain, error, headers, ids, inputs, passwords, records, sessions, sign_in_rules};
+pub use store_core::{clock, domain, error, headers, ids, import, inputs, passwords, records, sessions, sign_in_rules};
 pub use store_sqlite::DEFAULT_TOKEN_TTL_MS;
 
 use passwords::PasswordHasher;

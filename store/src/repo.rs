@@ -54,6 +54,21 @@ pub mod experience_tokens {
     }
 }
 
+pub mod jobs {
+    use crate::records::JobRecord;
+
+    conn_fns! {
+        pub async fn insert(job: &JobRecord) -> Result<(), sqlx::Error> => repo::jobs::insert;
+        pub async fn set_progress(id: &str, progress: &str, now: i64) -> Result<(), sqlx::Error>
+            => repo::jobs::set_progress;
+        pub async fn finish(id: &str, state: &str, outcome: &str, now: i64) -> Result<(), sqlx::Error>
+            => repo::jobs::finish;
+        pub async fn get(application_id: &str, id: &str) -> Result<Option<JobRecord>, sqlx::Error> => repo::jobs::get;
+        pub async fn recent(application_id: &str, kind: &str, limit: i64) -> Result<Vec<JobRecord>, sqlx::Error>
+            => repo::jobs::recent;
+    }
+}
+
 pub mod groups {
     use crate::records::{DeviceTagTie, Group, GroupList};
     use model::groups::{GroupDetail, GroupNode};

@@ -107,6 +107,21 @@ pub mod user_export {
     }
 }
 
+pub mod user_import {
+    use crate::error::AppError;
+    use crate::import::{ImportFile, ImportOptions, ImportReport};
+    use model::user_import::ImportProgress;
+
+    store_fns! {
+        pub async fn run(
+            application_id: &str,
+            file: &ImportFile,
+            options: ImportOptions,
+            progress: &(dyn Fn(ImportProgress) + Send + Sync),
+        ) -> Result<ImportReport, AppError> => user_import::run;
+    }
+}
+
 pub mod user_lists {
     use crate::domain::user_filter::UserFilter;
     use crate::error::AppError;

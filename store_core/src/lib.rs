@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod headers;
 pub mod ids;
+pub mod import;
 pub mod inputs;
 pub mod passwords;
 pub mod records;

@@ -89,6 +89,11 @@ impl PasswordHasher {
         }
     }
 
+    /// Hashes that run at once.
+    pub fn concurrency(&self) -> usize {
+        self.threads.current_num_threads()
+    }
+
     /// Lets up to `callers` wait, each for at most `at_most`, when every place is taken.
     pub fn waiting(self, callers: usize, at_most: Duration) -> Self {
         Self { max_waiting: callers, wait: at_most, ..self }
@@ -114,7 +119,12 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: &Password) -> Result<String, AppError> {
-        let plain = password.expose().to_owned();
+        self.hash_plain(password.expose().to_owned()).await
+    }
+
+    /// A hash with our parameters of a password already known to be the user's (an imported
+    /// hash being upgraded at sign-in: it may predate our length rule).
+    pub async fn hash_plain(&self, plain: String) -> Result<String, AppError> {
         self.admit().await?.run(move || hash_blocking(&plain)).await
     }
 
@@ -128,15 +138,11 @@ impl PasswordHasher {
 impl Admission {
     /// `PasswordHasher::verify`, in the place already taken.
     pub async fn verify(self, plain: String, hash: Option<String>) -> Result<bool, AppError> {
+        // A user without a password (imported without one) costs the same work as anyone.
+        let hash = hash.filter(|h| Scheme::of(h) != Scheme::Unusable);
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.hasher.dummy_hash.to_string());
-        let matches = self
-            .run(move || {
-                PasswordHash::new(&hash)
-                    .map(|parsed| argon2().verify_password(plain.as_bytes(), &parsed).is_ok())
-                    .unwrap_or(false)
-            })
-            .await?;
+        let matches = self.run(move || verify_blocking(&plain, &hash)).await?;
         Ok(known && matches)
     }
 
@@ -167,6 +173,74 @@ fn lowest_priority() {
     }
 }
 
+/// The kinds of stored hash: ours and what imports may bring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Argon2id,
+    Bcrypt,
+    /// Anything else: no password can match it (a user imported without a password has "").
+    Unusable,
+}
+
+impl Scheme {
+    fn of(hash: &str) -> Self {
+        if hash.starts_with("$argon2id$") {
+            Self::Argon2id
+        } else if ["$2a$", "$2b$", "$2y$"].iter().any(|p| hash.starts_with(p)) {
+            Self::Bcrypt
+        } else {
+            Self::Unusable
+        }
+    }
+}
+
+/// Our parameters, as a PHC string starts with them: a stored hash without this prefix is
+/// replaced at the user's next sign-in.
+const OUR_PREFIX: &str = "$argon2id$v=19$m=19456,t=2,p=1$";
+
+/// True when a hash that just verified should be replaced by one with our parameters.
+pub fn needs_rehash(hash: &str) -> bool {
+    !hash.starts_with(OUR_PREFIX)
+}
+
+/// Whether an import may store `hash` as a user's: an argon2id PHC string (any parameters:
+/// they travel in the string) or a bcrypt MCF string.
+pub fn check_imported_hash(hash: &str) -> Result<(), &'static str> {
+    match Scheme::of(hash) {
+        Scheme::Argon2id => match PasswordHash::new(hash) {
+            Ok(parsed) if parsed.hash.is_some() && parsed.salt.is_some() => Ok(()),
+            _ => Err("Not a valid argon2id hash (PHC string)"),
+        },
+        Scheme::Bcrypt => {
+            // $2b$ + two cost digits + $ + 22 salt and 31 hash characters of bcrypt's base64.
+            let cost = hash.get(4..6).and_then(|c| c.parse::<u32>().ok());
+            let rest = hash.get(7..).unwrap_or_default();
+            let alphabet = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '/';
+            if hash.len() == 60
+                && hash.as_bytes()[6] == b'$'
+                && cost.is_some_and(|c| (4..=31).contains(&c))
+                && rest.chars().all(alphabet)
+            {
+                Ok(())
+            } else {
+                Err("Not a valid bcrypt hash ($2b$ and 56 characters)")
+            }
+        }
+        Scheme::Unusable => Err("Only argon2id (PHC string) and bcrypt ($2a$, $2b$, $2y$) hashes can be imported"),
+    }
+}
+
+fn verify_blocking(plain: &str, hash: &str) -> bool {
+    match Scheme::of(hash) {
+        // The hash's own parameters are used (they travel in the PHC string).
+        Scheme::Argon2id => PasswordHash::new(hash)
+            .map(|parsed| argon2().verify_password(plain.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false),
+        Scheme::Bcrypt => bcrypt::verify(plain, hash).unwrap_or(false),
+        Scheme::Unusable => false,
+    }
+}
+
 fn hash_blocking(plain: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
@@ -186,8 +260,31 @@ mod tests {
         let hash = hasher.hash(&password).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(hasher.verify("correct horse".into(), Some(hash.clone())).await.unwrap());
-        assert!(!hasher.verify("wrong horse!".into(), Some(hash)).await.unwrap());
+        assert!(!hasher.verify("wrong horse!".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("correct horse".into(), None).await.unwrap());
+        assert!(!needs_rehash(&hash));
+    }
+
+    #[tokio::test]
+    async fn imported_hashes_verify_and_ask_to_be_replaced() {
+        let hasher = PasswordHasher::new(2);
+        let bcrypt = bcrypt::hash("imported one", 4).unwrap();
+        check_imported_hash(&bcrypt).unwrap();
+        assert!(hasher.verify("imported one".into(), Some(bcrypt.clone())).await.unwrap());
+        assert!(!hasher.verify("imported two".into(), Some(bcrypt.clone())).await.unwrap());
+        assert!(needs_rehash(&bcrypt));
+        // argon2id with other parameters than ours.
+        let salt = SaltString::generate(&mut OsRng);
+        let params = Params::new(8 * 1024, 1, 1, None).unwrap();
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(b"imported one", &salt)
+            .unwrap()
+            .to_string();
+        check_imported_hash(&other).unwrap();
+        assert!(hasher.verify("imported one".into(), Some(other.clone())).await.unwrap());
+        assert!(needs_rehash(&other));
+        // No password at all: nothing matches, not even an empty one.
+        assert!(!hasher.verify(String::new(), Some(String::new())).await.unwrap());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,6 +31,33 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
+/// A job as stored: its progress and outcome as JSON text (see `model::user_import::ImportJob`
+/// for an import's).
+#[derive(Debug, Clone)]
+pub struct JobRecord {
+    pub id: String,
+    pub application_id: String,
+    pub kind: String,
+    pub started_by: String,
+    pub state: String,
+    pub progress: String,
+    pub outcome: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A user an import found by email: what it compares its row with.
+#[derive(Debug, Clone)]
+pub struct ExistingUser {
+    pub id: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub version: i64,
+}
+
 pub struct UserChanges<'a> {
     pub email: &'a str,
     pub email_normalized: &'a str,

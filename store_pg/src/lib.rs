@@ -29,6 +29,8 @@ pub mod sign_in_service;
 mod store;
 #[path = "../../store_sqlite/src/user_export.rs"]
 pub mod user_export;
+#[path = "../../store_sqlite/src/user_import.rs"]
+pub mod user_import;
 #[path = "../../store_sqlite/src/user_lists.rs"]
 pub mod user_lists;
 #[path = "../../store_sqlite/src/users_service.rs"]
@@ -36,4 +38,4 @@ pub mod users_service;
 
 pub use engine::{Db, DbConn, DbPool};
 pub use store::{Store, DEFAULT_TOKEN_TTL_MS};
-pub use store_core::{clock, domain, error, headers, ids, inputs, passwords, records, sessions, sign_in_rules};
+pub use store_core::{clock, domain, error, headers, ids, import, inputs, passwords, records, sessions, sign_in_rules};

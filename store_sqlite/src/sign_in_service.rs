@@ -7,7 +7,7 @@
 use std::net::IpAddr;
 
 use super::clock::now_ms;
-use super::passwords::Admission;
+use super::passwords::{needs_rehash, Admission};
 use super::sessions::new_token;
 use super::sign_in_limits::Account;
 pub use super::sign_in_rules::Realm;
@@ -69,8 +69,24 @@ async fn check(
     // The connection goes back to the pool while argon2 runs.
     drop(conn);
     let (id, hash) = found.unzip();
+    // An imported hash (bcrypt, other argon2 parameters) is replaced by ours once it matches.
+    let upgrade = match realm {
+        Realm::Application(_) => hash.as_deref().filter(|h| needs_rehash(h)).map(|h| (h.to_owned(), password.clone())),
+        Realm::Administrators => None,
+    };
     let matches = admission.verify(password, hash).await?;
-    Ok(id.filter(|_| matches))
+    let id = id.filter(|_| matches);
+    if let (Some(id), Some((old, plain))) = (&id, upgrade) {
+        // The sign-in succeeded whatever happens here: a busy line upgrades it next time.
+        match state.hasher.hash_plain(plain).await {
+            Ok(new) => {
+                let mut conn = state.pool.acquire().await?;
+                repo::users::upgrade_password_hash(&mut conn, id, &old, &new).await?;
+            }
+            Err(error) => tracing::warn!(%error, "an imported password hash was not upgraded"),
+        }
+    }
+    Ok(id)
 }
 
 /// Issues an experience token for a user who just signed in and records the sign-in; answers

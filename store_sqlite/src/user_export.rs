@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use super::{db, repo, Store};
 use crate::error::AppError;
 use crate::records::{ExportBatch, ExportedUser, Order, Start};
-use model::groups::GroupNode;
+use model::groups::group_paths;
 use model::user_query::{ListQuery, SortDir};
 
 /// Users read at a time: big enough that a batch's few statements cost little per user.
@@ -31,7 +31,7 @@ pub async fn run(
         .await?
         .ok_or_else(|| AppError::NotFound("This application".into()))?;
     let tag_keys: Arc<[String]> = repo::user_tags::keys_in_use(&mut tx, application_id).await?.into();
-    let paths = group_paths(repo::groups::nodes(&mut tx, application_id).await?);
+    let paths = group_paths(&repo::groups::nodes(&mut tx, application_id).await?);
     let filter = query.user_filter(crate::clock::now_ms());
     let order = Order { by: query.sort.order_by(), descending: query.dir == SortDir::Desc };
     let mut start = Start::First;
@@ -64,26 +64,4 @@ pub async fn run(
     // Read only: nothing to keep.
     tx.rollback().await?;
     Ok(())
-}
-
-/// Each group's path from the top of its tree, names joined by `/`.
-fn group_paths(nodes: Vec<GroupNode>) -> HashMap<String, String> {
-    let parents: HashMap<&str, (&str, Option<&str>)> =
-        nodes.iter().map(|n| (n.id.as_str(), (n.name.as_str(), n.parent_id.as_deref()))).collect();
-    nodes
-        .iter()
-        .map(|node| {
-            let mut names = vec![node.name.as_str()];
-            let mut parent = node.parent_id.as_deref();
-            // The tree has no cycles (the groups service refuses them); the bound is a guard.
-            while let Some((name, above)) =
-                parent.and_then(|id| parents.get(id)).filter(|_| names.len() <= parents.len())
-            {
-                names.push(name);
-                parent = *above;
-            }
-            names.reverse();
-            (node.id.clone(), names.join("/"))
-        })
-        .collect()
 }

@@ -5,7 +5,7 @@ use crate::common::{insert_users, numbered_id, spawn_app, TestApp, TestUser};
 use http::StatusCode;
 use serde_json::Value;
 
-async fn server_fn(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> String {
+pub(crate) async fn server_fn(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> String {
     let answer = app.call(endpoint, form, Some(cookie)).await;
     assert_eq!(answer.status, StatusCode::OK, "{endpoint}: {}", answer.body);
     serde_json::from_str(&answer.body).unwrap()
@@ -13,7 +13,7 @@ async fn server_fn(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &
 
 /// An application with groups Farm > Barn, and three users: Ann (in Barn, tags zone=north and
 /// role=admin), Bo (no group, a name that looks like a formula) and Cy (in Farm, tag zone=south).
-async fn farm(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn farm(app: &TestApp, cookie: &str) -> String {
     let app_id = server_fn(app, cookie, "applications/create", &[("name", "Farm")]).await;
     let group = |name: &'static str, parent: String| {
         let app_id = app_id.clone();
@@ -44,7 +44,7 @@ async fn farm(app: &TestApp, cookie: &str) -> String {
     app_id
 }
 
-fn export_path(app_id: &str, query: &str) -> String {
+pub(crate) fn export_path(app_id: &str, query: &str) -> String {
     format!("/applications/{app_id}/experience/users/export?{query}")
 }
 

@@ -9,6 +9,7 @@ mod connections;
 mod experience;
 mod export;
 mod groups_property;
+mod import;
 mod instances;
 mod postgres;
 mod process;

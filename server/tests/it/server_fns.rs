@@ -41,6 +41,7 @@ async fn call_with_every_argument(
         ("group_id", id),
         ("device_id", id),
         ("token_id", id),
+        ("job_id", id),
         ("name", "Name"),
         ("description", ""),
         ("email", "someone@example.com"),

@@ -27,6 +27,7 @@ pub mod applications;
 pub mod devices;
 pub mod experience_tokens;
 pub mod groups;
+pub mod jobs;
 pub mod memberships;
 pub mod sessions;
 pub mod sign_in_failures;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::engine::{by_engine, DbConn};
-use crate::records::{NewUser, UserChanges, UserRecord};
+use crate::records::{ExistingUser, NewUser, UserChanges, UserRecord};
 
 use model::users::{UserDetail, ViewCounts};
 
@@ -121,6 +121,43 @@ pub async fn password_hashes_of(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.password_hash)).collect())
+}
+
+/// The users of the application with these normalized emails (an import matching its rows),
+/// the emails traveling as one JSON array bind.
+pub async fn by_emails(
+    conn: &mut DbConn,
+    application_id: &str,
+    emails_normalized: &[String],
+) -> Result<Vec<ExistingUser>, sqlx::Error> {
+    let emails = serde_json::to_string(emails_normalized).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    macro_rules! users_of_emails {
+        ($emails:tt) => {
+            sqlx::query_as!(
+                ExistingUser,
+                r#"SELECT id AS "id!", email, email_normalized, first_name, last_name, password_hash, version
+                   FROM experience_users WHERE application_id = $1 AND email_normalized IN "#
+                    + $emails,
+                application_id,
+                emails
+            )
+        };
+    }
+    by_engine!(
+        sqlite => users_of_emails!("(SELECT value FROM json_each($2))"),
+        postgres => users_of_emails!("(SELECT json_array_elements_text($2::text::json))"),
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces a password hash by one of the same password (an imported hash upgraded at sign-in
+/// to our parameters): not an edit, and not a new password either.
+pub async fn upgrade_password_hash(conn: &mut DbConn, id: &str, old: &str, new: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE experience_users SET password_hash = $1 WHERE id = $2 AND password_hash = $3", new, id, old)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Signing in is not an edit: neither `updated_at` nor `version` moves.

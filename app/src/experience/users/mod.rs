@@ -4,6 +4,7 @@ mod access;
 mod api;
 mod edit_page;
 mod fields;
+pub mod imports;
 mod list_page;
 mod new_page;
 mod suggest;

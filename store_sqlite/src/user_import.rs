@@ -1,0 +1,410 @@
+//! Importing experience users: the rows of a file (already read and checked one by one)
+//! matched with the application's users by email, checked against what only the database
+//! knows (emails taken or repeated, groups, the user limit), then written all in one
+//! transaction, or not at all.
+//!
+//! Plaintext passwords are hashed before the transaction (argon2 at its own threads' pace,
+//! minutes for 10^4 of them), and everything is checked again under the write lock: what is
+//! written is what the check inside the transaction found, and if that differs from what the
+//! check before found, nothing is.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+
+use super::{clock::now_ms, ids, repo, Store};
+use crate::domain::{Name, EMAIL_TAKEN};
+use crate::engine::DbConn;
+use crate::error::AppError;
+use crate::import::{
+    ImportFile, ImportMode, ImportOptions, ImportReport, ImportRow, NewPassword, Problems, RowProblem,
+};
+use crate::records::{ExistingUser, Group, NewUser, UserChanges};
+use model::groups::group_paths;
+use model::user_import::{ImportPhase, ImportProgress};
+
+/// Emails looked up, users written, per statement batch or progress step.
+const CHUNK: usize = 500;
+
+/// What to do with one good row.
+enum Action {
+    Create,
+    Update { user: ExistingUser, tags: Option<Vec<(String, String)>> },
+    Unchanged,
+}
+
+/// What the check found: an action per good row (by index into the rows), the rows' problems,
+/// the groups to create (parents first).
+struct Plan {
+    actions: Vec<(usize, Action)>,
+    problems: Problems,
+    new_groups: Vec<String>,
+}
+
+impl Plan {
+    fn count(&self, wanted: fn(&Action) -> bool) -> u64 {
+        self.actions.iter().filter(|(_, a)| wanted(a)).count() as u64
+    }
+
+    fn report(&self, file: &ImportFile, applied: bool) -> ImportReport {
+        ImportReport {
+            rows: file.total,
+            created: self.count(|a| matches!(a, Action::Create)),
+            updated: self.count(|a| matches!(a, Action::Update { .. })),
+            unchanged: self.count(|a| matches!(a, Action::Unchanged)),
+            problems: file.problems.clone().merge(self.problems.clone()),
+            groups_created: self.new_groups.clone(),
+            applied,
+        }
+    }
+}
+
+/// Checks the file's rows (a dry run stops there) and writes them; `progress` hears of each
+/// phase and step.
+pub async fn run(
+    state: &Store,
+    application_id: &str,
+    file: &ImportFile,
+    options: ImportOptions,
+    progress: &(dyn Fn(ImportProgress) + Send + Sync),
+) -> Result<ImportReport, AppError> {
+    let step = |phase, done, total| progress(ImportProgress { phase, done, total });
+    step(ImportPhase::Checking, 0, file.total);
+    let mut conn = state.pool.acquire().await?;
+    let checked = plan(&mut conn, application_id, &file.rows, options).await?;
+    drop(conn);
+    let report = checked.report(file, false);
+    if options.dry_run || (!report.problems.is_empty() && !options.skip_bad_rows) {
+        return Ok(report);
+    }
+    let hashes = hash_passwords(state, &file.rows, &checked, &step).await?;
+
+    let total = checked.actions.len() as u64;
+    step(ImportPhase::Writing, 0, total);
+    let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
+    let checked = plan(&mut tx, application_id, &file.rows, options).await?;
+    if checked.report(file, false) != report {
+        return Err(AppError::conflict(
+            "The application's users changed while the import was checked: nothing was imported. Check the file again.",
+        ));
+    }
+    write(&mut tx, application_id, &file.rows, &checked, &hashes, &|done| step(ImportPhase::Writing, done, total))
+        .await?;
+    tx.commit().await?;
+    Ok(checked.report(file, true))
+}
+
+/// Every rule that needs the database, row by row in file order.
+async fn plan(
+    conn: &mut DbConn,
+    application_id: &str,
+    rows: &[ImportRow],
+    options: ImportOptions,
+) -> Result<Plan, AppError> {
+    repo::applications::get(conn, application_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This application".into()))?;
+    let emails: Vec<String> = rows.iter().map(|r| r.email.normalized()).collect();
+    let mut existing: HashMap<String, ExistingUser> = HashMap::new();
+    for chunk in emails.chunks(CHUNK) {
+        for user in repo::users::by_emails(conn, application_id, chunk).await? {
+            existing.insert(user.email_normalized.clone(), user);
+        }
+    }
+    let ids: HashMap<String, String> = group_paths(&repo::groups::nodes(conn, application_id).await?)
+        .into_iter()
+        .map(|(id, path)| (path, id))
+        .collect();
+    let (mut current_tags, mut current_groups) = (HashMap::new(), HashMap::new());
+    if options.mode == ImportMode::Upsert {
+        let found: Vec<String> = existing.values().map(|u| u.id.clone()).collect();
+        for chunk in found.chunks(CHUNK) {
+            let (tags, groups) = repo::memberships::tags_and_groups_of(conn, chunk).await?;
+            current_tags.extend(tags);
+            current_groups.extend(groups);
+        }
+    }
+
+    let mut plan = Plan { actions: Vec::new(), problems: Problems::default(), new_groups: Vec::new() };
+    let mut new_groups = BTreeSet::new();
+    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    for (index, (row, email)) in rows.iter().zip(&emails).enumerate() {
+        let mut problems = Vec::new();
+        let mut note = |column: &str, message: String| {
+            problems.push(RowProblem { line: row.line, column: column.to_owned(), message });
+        };
+        if let Some(line) = first_line.insert(email.as_str(), row.line) {
+            first_line.insert(email.as_str(), line);
+            note("email", format!("Also on line {line}: a file names each email once"));
+        }
+        for path in row.groups.iter().flatten() {
+            if ids.contains_key(path) {
+                continue;
+            }
+            if !options.create_groups {
+                note("groups", format!("No group {path:?} in this application (allow creating missing groups)"));
+                continue;
+            }
+            if let Some(e) = path.split('/').find_map(|name| Name::parse(name.trim()).err()) {
+                note("groups", format!("{path:?}: {e}"));
+                continue;
+            }
+            // The path and each missing group above it.
+            let mut prefix = String::new();
+            for name in path.split('/') {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(name);
+                if !ids.contains_key(&prefix) {
+                    new_groups.insert(prefix.clone());
+                }
+            }
+        }
+        let action = match existing.get(email) {
+            Some(_) if options.mode == ImportMode::Create => {
+                note("email", EMAIL_TAKEN.into());
+                None
+            }
+            Some(user) => {
+                let tags = merged_tags(row, current_tags.remove(&user.id).unwrap_or_default());
+                let mut groups: Vec<String> =
+                    current_groups.remove(&user.id).unwrap_or_default().into_iter().map(|m| m.id).collect();
+                groups.sort();
+                Some(update_of(row, user, tags, &groups, &ids))
+            }
+            None => Some(Action::Create),
+        };
+        match action {
+            Some(action) if problems.is_empty() => plan.actions.push((index, action)),
+            _ => plan.problems.add_row(problems),
+        }
+    }
+    limit_new_users(conn, application_id, rows, &mut plan).await?;
+    // Parents first: a path's prefixes are shorter.
+    let mut new_groups: Vec<String> = new_groups.into_iter().collect();
+    new_groups.sort_by_key(|p| p.split('/').count());
+    plan.new_groups = new_groups;
+    Ok(plan)
+}
+
+/// The user's tags after the row: its keys set or removed, the others kept; `None` if the same.
+fn merged_tags(row: &ImportRow, current: Vec<(String, String)>) -> Option<Vec<(String, String)>> {
+    let mut tags: HashMap<String, String> = current.iter().cloned().collect();
+    for (key, value) in &row.tags {
+        match value {
+            Some(value) => tags.insert(key.as_str().to_owned(), value.as_str().to_owned()),
+            None => tags.remove(key.as_str()),
+        };
+    }
+    let mut tags: Vec<(String, String)> = tags.into_iter().collect();
+    tags.sort();
+    let mut current = current;
+    current.sort();
+    (tags != current).then_some(tags)
+}
+
+/// Whether the row changes the user: a plaintext password always does (it cannot be compared).
+fn update_of(
+    row: &ImportRow,
+    user: &ExistingUser,
+    tags: Option<Vec<(String, String)>>,
+    current_groups: &[String],
+    ids: &HashMap<String, String>,
+) -> Action {
+    let differs = |new: Option<&str>, old: &str| new.is_some_and(|new| new != old);
+    let password_changes = match &row.password {
+        Some(NewPassword::Plain(_)) => true,
+        Some(NewPassword::Hash(hash)) => *hash != user.password_hash,
+        None => false,
+    };
+    let groups_change = row.groups.as_ref().is_some_and(|paths| {
+        let mut wanted: Vec<Option<&String>> = paths.iter().map(|p| ids.get(p)).collect();
+        wanted.sort();
+        wanted.dedup();
+        wanted.len() != current_groups.len() || wanted.iter().zip(current_groups).any(|(w, c)| *w != Some(c))
+    });
+    if row.email.as_str() != user.email
+        || differs(row.first_name.as_ref().map(|n| n.as_str()), &user.first_name)
+        || differs(row.last_name.as_ref().map(|n| n.as_str()), &user.last_name)
+        || password_changes
+        || groups_change
+        || tags.is_some()
+    {
+        Action::Update { user: user.clone(), tags }
+    } else {
+        Action::Unchanged
+    }
+}
+
+/// New users past the application's limit are bad rows (the first ones in the file fit).
+async fn limit_new_users(
+    conn: &mut DbConn,
+    application_id: &str,
+    rows: &[ImportRow],
+    plan: &mut Plan,
+) -> Result<(), AppError> {
+    let Some((count, Some(limit))) = repo::users::count_and_limit(conn, application_id).await? else {
+        return Ok(());
+    };
+    let mut room = (limit - count).max(0);
+    let mut over = Problems::default();
+    plan.actions.retain(|(index, action)| {
+        if !matches!(action, Action::Create) {
+            return true;
+        }
+        room -= 1;
+        if room >= 0 {
+            return true;
+        }
+        over.add_row(vec![RowProblem {
+            line: rows[*index].line,
+            column: "email".into(),
+            message: format!("The application's limit of {limit} users is reached (it has {count})"),
+        }]);
+        false
+    });
+    plan.problems = std::mem::take(&mut plan.problems).merge(over);
+    Ok(())
+}
+
+/// Hashes of the plaintext passwords of the rows to write, by row index: at most two per
+/// hashing thread in flight, so the import keeps every argon2 thread busy without filling
+/// the line that sign-ins wait in.
+async fn hash_passwords(
+    state: &Store,
+    rows: &[ImportRow],
+    plan: &Plan,
+    step: &(dyn Fn(ImportPhase, u64, u64) + Send + Sync),
+) -> Result<HashMap<usize, String>, AppError> {
+    let mut waiting: Vec<(usize, String)> = plan
+        .actions
+        .iter()
+        .filter_map(|(index, _)| match &rows[*index].password {
+            Some(NewPassword::Plain(p)) => Some((*index, p.expose().to_owned())),
+            _ => None,
+        })
+        .collect();
+    let total = waiting.len() as u64;
+    let mut hashes = HashMap::with_capacity(waiting.len());
+    if total == 0 {
+        return Ok(hashes);
+    }
+    step(ImportPhase::Hashing, 0, total);
+    let in_flight = state.hasher.concurrency() * 2;
+    let mut running = JoinSet::new();
+    loop {
+        while running.len() < in_flight {
+            let Some((index, plain)) = waiting.pop() else { break };
+            let hasher = state.hasher.clone();
+            running.spawn(async move {
+                loop {
+                    match hasher.hash_plain(plain.clone()).await {
+                        // Sign-ins fill the line: wait for them, they come first.
+                        Err(AppError::Busy) => tokio::time::sleep(Duration::from_millis(50)).await,
+                        done => return done.map(|hash| (index, hash)),
+                    }
+                }
+            });
+        }
+        let Some(done) = running.join_next().await else { break };
+        let (index, hash) = done.map_err(|_| AppError::Internal)??;
+        hashes.insert(index, hash);
+        step(ImportPhase::Hashing, hashes.len() as u64, total);
+    }
+    Ok(hashes)
+}
+
+/// Writes what the plan says, in the caller's transaction.
+async fn write(
+    tx: &mut DbConn,
+    application_id: &str,
+    rows: &[ImportRow],
+    plan: &Plan,
+    hashes: &HashMap<usize, String>,
+    done: &(dyn Fn(u64) + Send + Sync),
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut ids: HashMap<String, String> =
+        group_paths(&repo::groups::nodes(tx, application_id).await?).into_iter().map(|(id, path)| (path, id)).collect();
+    for path in &plan.new_groups {
+        let (parent, name) = match path.rsplit_once('/') {
+            Some((parent, name)) => (ids.get(parent).cloned(), name),
+            None => (None, path.as_str()),
+        };
+        let group = Group {
+            id: ids::new_id(),
+            name: name.trim().to_owned(),
+            description: String::new(),
+            parent_id: parent,
+            created_at: now,
+            updated_at: now,
+        };
+        repo::groups::insert(tx, application_id, &group).await?;
+        ids.insert(path.clone(), group.id);
+    }
+    for (written, (index, action)) in plan.actions.iter().enumerate() {
+        let row = &rows[*index];
+        let hash = match &row.password {
+            Some(NewPassword::Plain(_)) => Some(hashes.get(index).ok_or(AppError::Internal)?.as_str()),
+            Some(NewPassword::Hash(hash)) => Some(hash.as_str()),
+            None => None,
+        };
+        let normalized = row.email.normalized();
+        let name = |name: &Option<crate::domain::PersonName>, current: &str| {
+            name.as_ref().map_or(current.to_owned(), |n| n.as_str().to_owned())
+        };
+        let (user_id, tags) = match action {
+            Action::Unchanged => continue,
+            Action::Create => {
+                let id = ids::new_id();
+                let user = NewUser {
+                    id: &id,
+                    application_id,
+                    email: row.email.as_str(),
+                    email_normalized: &normalized,
+                    // A user imported without a password cannot sign in until given one.
+                    password_hash: hash.unwrap_or_default(),
+                    first_name: &name(&row.first_name, ""),
+                    last_name: &name(&row.last_name, ""),
+                    now,
+                };
+                repo::users::insert(tx, &user).await?;
+                let tags: Vec<(String, String)> = row
+                    .tags
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.as_ref()?.as_str().to_owned())))
+                    .collect();
+                (id, (!tags.is_empty()).then_some(tags))
+            }
+            Action::Update { user, tags } => {
+                let changes = UserChanges {
+                    email: row.email.as_str(),
+                    email_normalized: &normalized,
+                    first_name: &name(&row.first_name, &user.first_name),
+                    last_name: &name(&row.last_name, &user.last_name),
+                    password_hash: hash,
+                };
+                if !repo::users::update(tx, application_id, &user.id, user.version, &changes, now).await? {
+                    return Err(AppError::Internal);
+                }
+                (user.id.clone(), tags.clone())
+            }
+        };
+        if let Some(tags) = tags {
+            repo::user_tags::replace_tags(tx, &user_id, &tags).await?;
+        }
+        if let Some(paths) = &row.groups {
+            let group_ids: HashSet<&String> = paths.iter().filter_map(|p| ids.get(p)).collect();
+            let mut group_ids: Vec<String> = group_ids.into_iter().cloned().collect();
+            group_ids.sort();
+            repo::memberships::replace_groups(tx, &user_id, &group_ids).await?;
+        }
+        if (written + 1) % CHUNK == 0 {
+            done(written as u64 + 1);
+        }
+    }
+    done(plan.actions.len() as u64);
+    Ok(())
+}
