@@ -24,7 +24,7 @@ use applications::{ApplicationsPage, SettingsPage};
 use auth::LoginPage;
 use components::layout::AdminLayout;
 use devices::{DevicePage, DevicesPage};
-use experience::{EditGroupPage, EditUserPage, GroupsPage, NewUserPage, UsersPage};
+use experience::{EditGroupPage, EditUserPage, GroupsPage, ImportUsersPage, NewUserPage, UsersPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!(":app") view=ApplicationHome/>
                     <Route path=path!(":app/experience/users") view=UsersPage/>
                     <Route path=path!(":app/experience/users/new") view=NewUserPage/>
+                    <Route path=path!(":app/experience/users/import") view=ImportUsersPage/>
                     <Route path=path!(":app/experience/users/:user") view=EditUserPage/>
                     <Route path=path!(":app/experience/groups") view=GroupsPage/>
                     <Route path=path!(":app/experience/groups/:group") view=EditGroupPage/>

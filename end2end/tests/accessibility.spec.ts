@@ -43,6 +43,13 @@ test("every admin page, with data, has no serious accessibility violation", asyn
     ["applications", () => page.goto("/applications").then(() => {})],
     ["users list", () => page.goto(users).then(() => {})],
     ["new user", () => page.goto(`${users}/new`).then(() => {})],
+    ["import users, a file checked", async () => {
+      await page.goto(`${users}/import`);
+      await hydrated(page);
+      await page.getByLabel("CSV or JSON file").setInputFiles({ name: "u.csv", mimeType: "text/csv", buffer: Buffer.from("email\nnot-an-email\n") });
+      await page.getByRole("button", { name: "Check file" }).click();
+      await expect(page.getByText("1 rows: 0 new, 0 updated, 0 unchanged, 1 with problems.")).toBeVisible();
+    }],
     ["edit user", async () => {
       await page.goto(users);
       await page.getByRole("link", { name: email }).click();

@@ -49,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         // An import's file is the one big body an administrator sends.
         .merge(
             Router::new()
-                .route("/applications/{application_id}/experience/users/import", post(import::users))
+                .route("/applications/{application_id}/experience/users/imports", post(import::users))
                 // `limit_body` below caps it, with the error JSON.
                 .layer(axum::extract::DefaultBodyLimit::disable())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::sessions))

@@ -110,8 +110,12 @@ pub fn check_row(raw: RawRow) -> Result<ImportRow, Vec<RowProblem>> {
             (Err(e), _) | (_, Err(e)) => note(&column, e.to_string()),
         }
     }
+    // "Site A / Floor 1" names the group "Floor 1" under "Site A", as "Site A/Floor 1" does.
+    let groups = raw
+        .groups
+        .map(|paths| paths.iter().map(|path| path.split('/').map(str::trim).collect::<Vec<_>>().join("/")).collect());
     match (email, problems.is_empty()) {
-        (Ok(email), true) => Ok(ImportRow { line, email, first_name, last_name, password, groups: raw.groups, tags }),
+        (Ok(email), true) => Ok(ImportRow { line, email, first_name, last_name, password, groups, tags }),
         _ => Err(problems),
     }
 }
@@ -176,7 +180,7 @@ mod tests {
         let row = check_row(RawRow {
             first_name: Some("Ann".into()),
             password: Some("long enough".into()),
-            groups: Some(vec!["Site/Floor 1".into()]),
+            groups: Some(vec![" Site / Floor 1".into()]),
             tags: vec![("floor".into(), Some("3".into())), ("old".into(), None)],
             ..raw("Ann@Example.com")
         })
@@ -185,6 +189,7 @@ mod tests {
         assert_eq!(row.first_name.unwrap().as_str(), "Ann");
         assert!(row.last_name.is_none());
         assert!(matches!(row.password, Some(NewPassword::Plain(_))));
+        assert_eq!(row.groups.unwrap(), ["Site/Floor 1"]);
         assert_eq!(row.tags.len(), 2);
         assert!(row.tags[1].1.is_none());
     }

@@ -8,7 +8,7 @@
 //! written is what the check inside the transaction found, and if that differs from what the
 //! check before found, nothing is.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -30,7 +30,12 @@ const CHUNK: usize = 500;
 /// What to do with one good row.
 enum Action {
     Create,
-    Update { user: ExistingUser, tags: Option<Vec<(String, String)>> },
+    /// `tags` when they change; `groups` when they do.
+    Update {
+        user: ExistingUser,
+        tags: Option<Vec<(String, String)>>,
+        groups: bool,
+    },
     Unchanged,
 }
 
@@ -71,6 +76,7 @@ pub async fn run(
 ) -> Result<ImportReport, AppError> {
     let step = |phase, done, total| progress(ImportProgress { phase, done, total });
     step(ImportPhase::Checking, 0, file.total);
+    let started = std::time::Instant::now();
     let mut conn = state.pool.acquire().await?;
     let checked = plan(&mut conn, application_id, &file.rows, options).await?;
     drop(conn);
@@ -78,12 +84,15 @@ pub async fn run(
     if options.dry_run || (!report.problems.is_empty() && !options.skip_bad_rows) {
         return Ok(report);
     }
+    tracing::debug!(rows = file.total, elapsed = ?started.elapsed(), "import checked");
     let hashes = hash_passwords(state, &file.rows, &checked, &step).await?;
+    tracing::debug!(hashes = hashes.len(), elapsed = ?started.elapsed(), "import hashed");
 
     let total = checked.actions.len() as u64;
     step(ImportPhase::Writing, 0, total);
     let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
     let checked = plan(&mut tx, application_id, &file.rows, options).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import checked again under the write lock");
     if checked.report(file, false) != report {
         return Err(AppError::conflict(
             "The application's users changed while the import was checked: nothing was imported. Check the file again.",
@@ -91,7 +100,9 @@ pub async fn run(
     }
     write(&mut tx, application_id, &file.rows, &checked, &hashes, &|done| step(ImportPhase::Writing, done, total))
         .await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import written");
     tx.commit().await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import committed");
     Ok(checked.report(file, true))
 }
 
@@ -232,7 +243,7 @@ fn update_of(
         || groups_change
         || tags.is_some()
     {
-        Action::Update { user: user.clone(), tags }
+        Action::Update { user: user.clone(), tags, groups: groups_change }
     } else {
         Action::Unchanged
     }
@@ -316,7 +327,8 @@ async fn hash_passwords(
     Ok(hashes)
 }
 
-/// Writes what the plan says, in the caller's transaction.
+/// Writes what the plan says, in the caller's transaction: the new users in batches of rows
+/// per statement (a round trip per row would cost more than the rows), the updated ones one by one.
 async fn write(
     tx: &mut DbConn,
     application_id: &str,
@@ -326,9 +338,95 @@ async fn write(
     done: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<(), AppError> {
     let now = now_ms();
+    let groups = create_groups(tx, application_id, &plan.new_groups, now).await?;
+    let hash_of = |index: usize| -> Result<Option<&str>, AppError> {
+        Ok(match &rows[index].password {
+            Some(NewPassword::Plain(_)) => Some(hashes.get(&index).ok_or(AppError::Internal)?.as_str()),
+            Some(NewPassword::Hash(hash)) => Some(hash.as_str()),
+            None => None,
+        })
+    };
+    let group_ids = |paths: &[String]| -> Vec<String> {
+        let ids: BTreeSet<&String> = paths.iter().filter_map(|p| groups.get(p)).collect();
+        ids.into_iter().cloned().collect()
+    };
+    let mut written = 0u64;
+    for (index, action) in &plan.actions {
+        let Action::Update { user, tags, groups: groups_change } = action else { continue };
+        let row = &rows[*index];
+        let normalized = row.email.normalized();
+        let changes = UserChanges {
+            email: row.email.as_str(),
+            email_normalized: &normalized,
+            first_name: row.first_name.as_ref().map_or(&user.first_name, |n| n.as_str()),
+            last_name: row.last_name.as_ref().map_or(&user.last_name, |n| n.as_str()),
+            password_hash: hash_of(*index)?,
+        };
+        // The version was read under this transaction's write lock: nobody saved since.
+        if !repo::users::update(tx, application_id, &user.id, user.version, &changes, now).await? {
+            return Err(AppError::Internal);
+        }
+        if let Some(tags) = tags {
+            repo::user_tags::replace_tags(tx, &user.id, tags).await?;
+        }
+        if let (true, Some(paths)) = (*groups_change, &row.groups) {
+            repo::memberships::replace_groups(tx, &user.id, &group_ids(paths)).await?;
+        }
+        written += 1;
+        if written.is_multiple_of(CHUNK as u64) {
+            done(written);
+        }
+    }
+    let creates: Vec<usize> =
+        plan.actions.iter().filter(|(_, a)| matches!(a, Action::Create)).map(|(index, _)| *index).collect();
+    for batch in creates.chunks(CHUNK) {
+        let ids: Vec<String> = batch.iter().map(|_| ids::new_id()).collect();
+        let emails: Vec<String> = batch.iter().map(|i| rows[*i].email.normalized()).collect();
+        let mut users = Vec::with_capacity(batch.len());
+        for ((index, id), normalized) in batch.iter().zip(&ids).zip(&emails) {
+            let row = &rows[*index];
+            users.push(NewUser {
+                id,
+                application_id,
+                email: row.email.as_str(),
+                email_normalized: normalized,
+                // A user imported without a password cannot sign in until given one.
+                password_hash: hash_of(*index)?.unwrap_or_default(),
+                first_name: row.first_name.as_ref().map_or("", |n| n.as_str()),
+                last_name: row.last_name.as_ref().map_or("", |n| n.as_str()),
+                now,
+            });
+        }
+        repo::users::insert_many(tx, &users).await?;
+        let mut tags = Vec::new();
+        let mut memberships: Vec<(String, &str)> = Vec::new();
+        for (index, id) in batch.iter().zip(&ids) {
+            let row = &rows[*index];
+            tags.extend(row.tags.iter().filter_map(|(k, v)| Some((id.as_str(), k.as_str(), v.as_ref()?.as_str()))));
+            let paths = row.groups.as_deref().unwrap_or_default();
+            memberships.extend(group_ids(paths).into_iter().map(|group| (group, id.as_str())));
+        }
+        repo::user_tags::insert_many(tx, &tags).await?;
+        let memberships: Vec<(&str, &str)> = memberships.iter().map(|(g, u)| (g.as_str(), *u)).collect();
+        repo::memberships::insert_many(tx, &memberships).await?;
+        written += batch.len() as u64;
+        done(written);
+    }
+    done(plan.actions.len() as u64);
+    Ok(())
+}
+
+/// The groups the plan names that do not exist yet, created parents first; answers every
+/// group's id by path.
+async fn create_groups(
+    tx: &mut DbConn,
+    application_id: &str,
+    paths: &[String],
+    now: i64,
+) -> Result<HashMap<String, String>, AppError> {
     let mut ids: HashMap<String, String> =
         group_paths(&repo::groups::nodes(tx, application_id).await?).into_iter().map(|(id, path)| (path, id)).collect();
-    for path in &plan.new_groups {
+    for path in paths {
         let (parent, name) = match path.rsplit_once('/') {
             Some((parent, name)) => (ids.get(parent).cloned(), name),
             None => (None, path.as_str()),
@@ -344,67 +442,5 @@ async fn write(
         repo::groups::insert(tx, application_id, &group).await?;
         ids.insert(path.clone(), group.id);
     }
-    for (written, (index, action)) in plan.actions.iter().enumerate() {
-        let row = &rows[*index];
-        let hash = match &row.password {
-            Some(NewPassword::Plain(_)) => Some(hashes.get(index).ok_or(AppError::Internal)?.as_str()),
-            Some(NewPassword::Hash(hash)) => Some(hash.as_str()),
-            None => None,
-        };
-        let normalized = row.email.normalized();
-        let name = |name: &Option<crate::domain::PersonName>, current: &str| {
-            name.as_ref().map_or(current.to_owned(), |n| n.as_str().to_owned())
-        };
-        let (user_id, tags) = match action {
-            Action::Unchanged => continue,
-            Action::Create => {
-                let id = ids::new_id();
-                let user = NewUser {
-                    id: &id,
-                    application_id,
-                    email: row.email.as_str(),
-                    email_normalized: &normalized,
-                    // A user imported without a password cannot sign in until given one.
-                    password_hash: hash.unwrap_or_default(),
-                    first_name: &name(&row.first_name, ""),
-                    last_name: &name(&row.last_name, ""),
-                    now,
-                };
-                repo::users::insert(tx, &user).await?;
-                let tags: Vec<(String, String)> = row
-                    .tags
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.as_ref()?.as_str().to_owned())))
-                    .collect();
-                (id, (!tags.is_empty()).then_some(tags))
-            }
-            Action::Update { user, tags } => {
-                let changes = UserChanges {
-                    email: row.email.as_str(),
-                    email_normalized: &normalized,
-                    first_name: &name(&row.first_name, &user.first_name),
-                    last_name: &name(&row.last_name, &user.last_name),
-                    password_hash: hash,
-                };
-                if !repo::users::update(tx, application_id, &user.id, user.version, &changes, now).await? {
-                    return Err(AppError::Internal);
-                }
-                (user.id.clone(), tags.clone())
-            }
-        };
-        if let Some(tags) = tags {
-            repo::user_tags::replace_tags(tx, &user_id, &tags).await?;
-        }
-        if let Some(paths) = &row.groups {
-            let group_ids: HashSet<&String> = paths.iter().filter_map(|p| ids.get(p)).collect();
-            let mut group_ids: Vec<String> = group_ids.into_iter().cloned().collect();
-            group_ids.sort();
-            repo::memberships::replace_groups(tx, &user_id, &group_ids).await?;
-        }
-        if (written + 1) % CHUNK == 0 {
-            done(written as u64 + 1);
-        }
-    }
-    done(plan.actions.len() as u64);
-    Ok(())
+    Ok(ids)
 }

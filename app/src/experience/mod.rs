@@ -4,4 +4,4 @@ pub mod groups;
 pub mod users;
 
 pub use groups::{EditGroupPage, GroupsPage};
-pub use users::{EditUserPage, NewUserPage, UsersPage};
+pub use users::{EditUserPage, ImportUsersPage, NewUserPage, UsersPage};

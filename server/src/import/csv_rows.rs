@@ -93,13 +93,30 @@ pub fn read(text: &str) -> Result<ImportFile, String> {
             Ok(true) => {
                 let line = line_at(text, at, offset);
                 at = (offset, line);
-                file.push(row(&columns, &record, line));
+                let raw = &text.as_bytes()[offset..(reader.position().byte() as usize).max(offset)];
+                file.push(quotes_paired(raw, line).and_then(|()| row(&columns, &record, line)));
             }
             // Only an I/O or UTF-8 error reaches here, and the text is in memory and UTF-8.
             Err(e) => return Err(format!("The file cannot be read as CSV: {e}")),
         }
     }
     Ok(file)
+}
+
+/// A record as written holds its quotes in pairs (a quoted cell opens and closes, a quote
+/// inside one is doubled). An odd count is a quote left open, which the CSV reader would let
+/// swallow every line after it into one cell, or a stray quote in an unquoted cell.
+fn quotes_paired(raw: &[u8], line: u64) -> Result<(), Vec<RowProblem>> {
+    if raw.iter().filter(|b| **b == b'"').count() % 2 == 0 {
+        return Ok(());
+    }
+    Err(vec![RowProblem {
+        line,
+        column: String::new(),
+        message: "A quote is left open on this row (quotes around a cell come in pairs; a quote inside a quoted \
+                  cell is written twice): the lines after it were read as part of it"
+            .into(),
+    }])
 }
 
 fn row(columns: &[Column], record: &csv::StringRecord, line: u64) -> Result<RawRow, Vec<RowProblem>> {

@@ -1,4 +1,4 @@
-//! Importing experience users from a file: `POST /applications/{id}/experience/users/import`
+//! Importing experience users from a file: `POST /applications/{id}/experience/users/imports`
 //! with the file (CSV or JSON) as the body and the options as query parameters
 //! (`mode=create|upsert`, `createGroups=1`, `skipBadRows=1`, `dryRun=1`). A dry run answers
 //! its report; an import answers `202 {"jobId"}` and runs as a job (`job.rs`) whose progress

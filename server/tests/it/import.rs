@@ -12,7 +12,7 @@ use http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 
 fn import_path(app_id: &str, query: &str) -> String {
-    format!("/applications/{app_id}/experience/users/import?{query}")
+    format!("/applications/{app_id}/experience/users/imports?{query}")
 }
 
 async fn upload(
@@ -246,6 +246,12 @@ async fn a_file_that_cannot_be_read_says_why_at_once() {
         assert!(message.starts_with(expected), "{message:?} should start with {expected:?}");
     }
 
+    // A quote left open would swallow the rows after it: that row is bad, nothing is imported.
+    let report = dry_run(&app, &cookie, &app_id, "", "email,firstName\na@example.com,\"Ann\nb@example.com,Bo\n").await;
+    let listed = problems(&report);
+    assert_eq!((report["rows"].as_u64(), listed.len()), (Some(1), 1), "{report}");
+    assert!(listed[0].2.starts_with("A quote is left open on this row"), "{}", listed[0].2);
+
     // With a BOM and CRLF; JSON rows of the wrong shape are bad rows at their line.
     let report = dry_run(&app, &cookie, &app_id, "", "\u{feff}email,lastName\r\nnew@example.com,Lee\r\n").await;
     assert_eq!(report["created"], 1, "{report}");
@@ -300,4 +306,43 @@ async fn only_a_signed_in_administrator_of_this_site_imports() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
     let bad_mode = upload(&app, &cookie, &app_id, "mode=merge", file).await;
     assert_eq!(bad_mode.json()["fields"]["mode"], "Choose create or upsert");
+}
+
+/// `server import` on the database a running server uses: a dry run writes nothing, an
+/// import with bad rows exits 1 and writes nothing, the fixed one lands and the server lists it.
+#[test]
+fn the_command_line_checks_then_imports_a_file() {
+    use crate::process::{application_with_ann, client, listed_emails, shared_database, start_on, workspace_root};
+    let (url, dir) = shared_database();
+    let server = start_on(&url);
+    let (cookie, app_id, _) = application_with_ann(&client(), &server);
+    let file = dir.path().join("users.csv");
+    std::fs::write(&file, "email,firstName,groups\nann@example.com,Annie,\nbo@example.com,Bo,Farm/Barn\n").unwrap();
+    let import = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .current_dir(workspace_root())
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .args(["import", "--application", &app_id, "--file", file.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap();
+        (output.status.success(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
+    };
+
+    let (ok, out, _) = import(&["--dry-run"]);
+    assert!(ok, "a dry run succeeds whatever it finds: {out}");
+    assert!(out.starts_with("Dry run: 2 rows: 0 new, 0 updated, 0 unchanged, 2 bad\n"), "{out}");
+    assert!(out.contains("line 2, email: A user with this email already exists in this application"), "{out}");
+    assert!(out.contains("line 3, groups: No group \"Farm/Barn\""), "{out}");
+    let (ok, out, err) = import(&["--mode", "upsert"]);
+    assert!(!ok && err.contains("nothing was imported"), "{out} {err}");
+    assert_eq!(listed_emails(&client(), &server, &cookie, &app_id), ["ann@example.com"]);
+
+    let (ok, out, err) = import(&["--mode", "upsert", "--create-groups", "--json"]);
+    assert!(ok, "{out} {err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((report["created"].as_u64(), report["updated"].as_u64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(report["groupsCreated"], json!(["Farm", "Farm/Barn"]));
+    assert_eq!(listed_emails(&client(), &server, &cookie, &app_id), ["ann@example.com", "bo@example.com"]);
 }

@@ -2,7 +2,7 @@
 
 use sqlx::QueryBuilder;
 
-use crate::engine::{by_engine, DbConn};
+use crate::engine::{by_engine, Db, DbConn};
 use crate::records::Membership;
 use std::collections::HashMap;
 
@@ -38,6 +38,19 @@ pub async fn replace_groups(conn: &mut DbConn, user_id: &str, group_ids: &[Strin
         )
         .execute(&mut *conn)
         .await?;
+    }
+    Ok(())
+}
+
+/// Adds memberships `(group id, user id)` (an import's new users), `INSERT_BATCH` to a statement.
+pub async fn insert_many(conn: &mut DbConn, memberships: &[(&str, &str)]) -> Result<(), sqlx::Error> {
+    for batch in memberships.chunks(super::users::INSERT_BATCH) {
+        let mut insert = QueryBuilder::<Db>::new("INSERT INTO experience_group_members (group_id, user_id) ");
+        insert.push_values(batch, |mut row, (group_id, user_id)| {
+            row.push_bind(*group_id).push_bind(*user_id);
+        });
+        insert.push(" ON CONFLICT DO NOTHING");
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! A user's tags, and the keys in use in an application.
 
-use crate::engine::DbConn;
+use crate::engine::{Db, DbConn};
 
 /// Sets the user's tags to exactly `tags`.
 pub async fn replace_tags(conn: &mut DbConn, user_id: &str, tags: &[(String, String)]) -> Result<(), sqlx::Error> {
@@ -9,6 +9,19 @@ pub async fn replace_tags(conn: &mut DbConn, user_id: &str, tags: &[(String, Str
         sqlx::query!("INSERT INTO experience_user_tags (user_id, key, value) VALUES ($1, $2, $3)", user_id, key, value)
             .execute(&mut *conn)
             .await?;
+    }
+    Ok(())
+}
+
+/// Adds tags to users who have none of these keys yet (an import's new users): `(user id,
+/// key, value)`, `INSERT_BATCH` to a statement.
+pub async fn insert_many(conn: &mut DbConn, tags: &[(&str, &str, &str)]) -> Result<(), sqlx::Error> {
+    for batch in tags.chunks(super::users::INSERT_BATCH) {
+        let mut insert = sqlx::QueryBuilder::<Db>::new("INSERT INTO experience_user_tags (user_id, key, value) ");
+        insert.push_values(batch, |mut row, (user_id, key, value)| {
+            row.push_bind(*user_id).push_bind(*key).push_bind(*value);
+        });
+        insert.build().execute(&mut *conn).await?;
     }
     Ok(())
 }

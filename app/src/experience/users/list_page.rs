@@ -77,6 +77,7 @@ pub fn UsersPage() -> impl IntoView {
                         <input type="checkbox" on:change=move |ev| with_hashes.set(event_target_checked(&ev))/>
                         "with password hashes"
                     </label>
+                    <A href=move || format!("{}/import", base()) attr:class="button">"Import"</A>
                     <A href=move || format!("{}/new", base()) attr:class="button primary">"Add Experience User"</A>
                 </div>
             </header>
