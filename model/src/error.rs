@@ -25,6 +25,10 @@ pub enum AppError {
     /// revoked, or whose user is gone.
     #[error("A valid token is required: this one is missing, invalid, expired or revoked")]
     TokenRejected,
+    /// The right password, or a token, of an experience user an administrator disabled: until
+    /// this instant (ms), or until enabled again (`None`).
+    #[error("{}", disabled_message(*.0))]
+    UserDisabled(Option<i64>),
     /// Signed in, but not allowed to touch this.
     #[error("{0}")]
     Forbidden(String),
@@ -58,7 +62,19 @@ pub enum AppError {
     Transport(String),
 }
 
+fn disabled_message(until: Option<i64>) -> String {
+    match until {
+        Some(ms) => format!("This account is disabled until {}", crate::users::format_time(Some(ms))),
+        None => "This account is disabled".into(),
+    }
+}
+
 impl AppError {
+    /// `UserDisabled` for a user's `disabled_until`.
+    pub fn user_disabled(until: i64) -> Self {
+        Self::UserDisabled((until != crate::users::DISABLED_UNTIL_ENABLED).then_some(until))
+    }
+
     pub fn field(field: &str, message: impl ToString) -> Self {
         let mut errors = FieldErrors::new();
         errors.insert(field.to_owned(), message.to_string());
@@ -91,7 +107,7 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode as S;
         match self {
-            Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => S::UNAUTHORIZED,
+            Self::Unauthorized | Self::BadCredentials | Self::TokenRejected | Self::UserDisabled(_) => S::UNAUTHORIZED,
             Self::CrossOrigin | Self::Forbidden(_) => S::FORBIDDEN,
             Self::NotFound(_) => S::NOT_FOUND,
             Self::Invalid(_) => S::BAD_REQUEST,
@@ -121,6 +137,7 @@ impl AppError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Unauthorized | Self::BadCredentials | Self::TokenRejected => "Unauthorized",
+            Self::UserDisabled(_) => "UserDisabled",
             Self::CrossOrigin | Self::Forbidden(_) => "Forbidden",
             Self::NotFound(_) => "NotFound",
             Self::Invalid(_) => "Validation",
@@ -169,6 +186,10 @@ impl From<AppError> for WireError {
             AppError::Unauthorized => "Unauthorized",
             AppError::BadCredentials => "BadCredentials",
             AppError::TokenRejected => "TokenRejected",
+            AppError::UserDisabled(until) => {
+                wire.number = until.map(|ms| ms as u64);
+                "UserDisabled"
+            }
             AppError::Forbidden(detail) => {
                 wire.detail = Some(detail);
                 "Forbidden"
@@ -220,6 +241,7 @@ impl TryFrom<WireError> for AppError {
             "Unauthorized" => Self::Unauthorized,
             "BadCredentials" => Self::BadCredentials,
             "TokenRejected" => Self::TokenRejected,
+            "UserDisabled" => Self::UserDisabled(wire.number.map(|ms| ms as i64)),
             "Forbidden" => Self::Forbidden(detail()),
             "CrossOrigin" => Self::CrossOrigin,
             "NotFound" => Self::NotFound(detail()),
@@ -300,6 +322,8 @@ mod tests {
             AppError::Unauthorized,
             AppError::BadCredentials,
             AppError::TokenRejected,
+            AppError::UserDisabled(None),
+            AppError::UserDisabled(Some(1_795_000_000_000)),
             AppError::Forbidden("Not yours".into()),
             AppError::CrossOrigin,
             AppError::NotFound("This user".into()),

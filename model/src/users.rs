@@ -12,6 +12,8 @@ pub struct UserRow {
     pub created_at: i64,
     /// When this user's tokens were last invalidated.
     pub token_cutoff: Option<i64>,
+    /// See `UserDetail::disabled_until`.
+    pub disabled_until: Option<i64>,
 }
 
 /// How many users each view holds.
@@ -52,6 +54,19 @@ pub struct UserDetail {
     pub last_login_at: Option<i64>,
     /// When this user's tokens were last invalidated.
     pub token_cutoff: Option<i64>,
+    /// Disabled until this instant (ms), `DISABLED_UNTIL_ENABLED` until enabled again; `None`
+    /// if never disabled (a past instant: no longer disabled).
+    pub disabled_until: Option<i64>,
+}
+
+/// `disabled_until` of a user disabled with no end.
+pub const DISABLED_UNTIL_ENABLED: i64 = i64::MAX;
+
+impl UserDetail {
+    /// Whether the user is disabled at `now` (ms).
+    pub fn disabled_at(&self, now: i64) -> bool {
+        self.disabled_until.is_some_and(|until| until > now)
+    }
 }
 
 /// What the edit page loads: the user, their tags and the ids of their groups.

@@ -51,6 +51,8 @@ pub mod experience_tokens {
     conn_fns! {
         pub async fn find_user(token_hash: &str, application_id: &str, now: i64) -> Result<Option<UserRecord>, sqlx::Error>
             => repo::experience_tokens::find_user;
+        pub async fn disabled_until_of_holder(token_hash: &str, application_id: &str, now: i64) -> Result<Option<i64>, sqlx::Error>
+            => repo::experience_tokens::disabled_until_of_holder;
     }
 }
 

@@ -37,6 +37,9 @@ pub struct UserInput {
     pub group_ids: Option<Vec<String>>,
     /// Rejects the user's tokens issued up to this instant (ms).
     pub token_cutoff: Option<i64>,
+    /// `Some(Some(until))` disables the user until then (ms; `DISABLED_UNTIL_ENABLED` until
+    /// enabled again), which also rejects every token they hold; `Some(None)` enables them.
+    pub disabled_until: Option<Option<i64>>,
 }
 
 impl UserInput {

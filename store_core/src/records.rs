@@ -46,6 +46,13 @@ pub struct JobRecord {
     pub updated_at: i64,
 }
 
+/// What signing in reads of an experience user.
+pub struct SignInRecord {
+    pub id: String,
+    pub password_hash: String,
+    pub disabled_until: Option<i64>,
+}
+
 /// A user an import found by email: what it compares its row with.
 #[derive(Debug, Clone)]
 pub struct ExistingUser {
@@ -126,6 +133,8 @@ pub struct UserRecord {
     /// 0 for never (keeps keyset paging free of NULLs): read it through `last_login()`.
     pub last_login_at: i64,
     pub token_cutoff: Option<i64>,
+    /// See `UserDetail::disabled_until`.
+    pub disabled_until: Option<i64>,
 }
 
 impl UserRecord {
@@ -148,6 +157,7 @@ impl From<UserRecord> for UserDetail {
             updated_at: r.updated_at,
             password_updated_at: r.password_updated_at,
             token_cutoff: r.token_cutoff,
+            disabled_until: r.disabled_until,
         }
     }
 }

@@ -57,18 +57,23 @@ async fn check(
     let mut conn = state.pool.acquire().await?;
     let found = match realm {
         Realm::Administrators => {
-            repo::admins::find_by_email(&mut conn, email_normalized).await?.map(|a| (a.id, a.password_hash))
+            repo::admins::find_by_email(&mut conn, email_normalized).await?.map(|a| (a.id, a.password_hash, None))
         }
         Realm::Application(application_id) => {
             repo::applications::get(&mut conn, application_id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This application".into()))?;
-            repo::users::find_for_sign_in(&mut conn, application_id, email_normalized).await?
+            repo::users::find_for_sign_in(&mut conn, application_id, email_normalized)
+                .await?
+                .map(|u| (u.id, u.password_hash, u.disabled_until))
         }
     };
     // The connection goes back to the pool while argon2 runs.
     drop(conn);
-    let (id, hash) = found.unzip();
+    let (id, hash, disabled_until) = match found {
+        Some((id, hash, disabled_until)) => (Some(id), Some(hash), disabled_until),
+        None => (None, None, None),
+    };
     // An imported hash (bcrypt, other argon2 parameters) is replaced by ours once it matches.
     let upgrade = match realm {
         Realm::Application(_) => hash.as_deref().filter(|h| needs_rehash(h)).map(|h| (h.to_owned(), password.clone())),
@@ -76,6 +81,10 @@ async fn check(
     };
     let matches = admission.verify(password, hash).await?;
     let id = id.filter(|_| matches);
+    // Only the right password learns that the account is disabled (and it is no failure).
+    if let (Some(_), Some(until)) = (&id, disabled_until.filter(|until| *until > now_ms())) {
+        return Err(AppError::user_disabled(until));
+    }
     if let (Some(id), Some((old, plain))) = (&id, upgrade) {
         // The sign-in succeeded whatever happens here: a busy line upgrades it next time.
         match state.hasher.hash_plain(plain).await {

@@ -48,6 +48,7 @@ pub async fn admin_page(conn: &mut DbConn, application_id: &str, query: &ListQue
             last_name: r.last_name,
             created_at: r.created_at,
             token_cutoff: r.token_cutoff,
+            disabled_until: r.disabled_until,
         })
         .collect();
     let tokens_invalidated_at = repo::applications::token_cutoff(conn, application_id).await?.flatten();

@@ -158,6 +158,40 @@ pub async fn invalidate_tokens(
         Err(user_not_found())
     }
 }
+/// A disabling must end in the future (or never).
+fn check_state(input: &UserInput) -> Result<(), AppError> {
+    match input.disabled_until {
+        Some(Some(until)) if until <= now_ms() => {
+            Err(AppError::field("disabledUntil", "Choose a time in the future, or disable until enabled again"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What changes the user's standing but not their profile (no new version): the token cutoff,
+/// and disabling, which also cuts off every token they hold, so none outlives it.
+async fn write_state(
+    conn: &mut DbConn,
+    application_id: &str,
+    user_id: &str,
+    input: &UserInput,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let cutoff = match input.disabled_until {
+        Some(Some(_)) => Some(input.token_cutoff.map_or(now, |at| at.max(now))),
+        _ => input.token_cutoff,
+    };
+    if let Some(at) = cutoff {
+        invalidate_tokens(conn, application_id, user_id, at).await?;
+    }
+    if let Some(until) = input.disabled_until {
+        if !repo::users::set_disabled_until(conn, application_id, user_id, until).await? {
+            return Err(user_not_found());
+        }
+    }
+    Ok(())
+}
+
 /// Changes what `input` sets. With `expected_version`, a save based on an older version is
 /// refused (the admin pages); without, the change applies to the current version (REST).
 pub async fn update(
@@ -168,10 +202,9 @@ pub async fn update(
     input: UserInput,
 ) -> Result<UserDetail, AppError> {
     if !input.edits_profile() {
+        check_state(&input)?;
         let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
-        if let Some(at) = input.token_cutoff {
-            invalidate_tokens(&mut tx, application_id, user_id, at).await?;
-        }
+        write_state(&mut tx, application_id, user_id, &input).await?;
         let detail = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
         tx.commit().await?;
         return Ok(detail);
@@ -185,6 +218,7 @@ pub async fn update(
         last_name: input.last_name.as_deref().unwrap_or(&current.last_name),
     };
     let valid = check(&mut conn, application_id, &input, fields, Some(user_id)).await?;
+    check_state(&input)?;
     let normalized = valid.email.normalized();
     drop(conn);
     let hash = match &valid.password {
@@ -207,9 +241,7 @@ pub async fn update(
              Reload the page to see their version, then make your changes again.",
         ));
     }
-    if let Some(at) = input.token_cutoff {
-        invalidate_tokens(&mut tx, application_id, user_id, at).await?;
-    }
+    write_state(&mut tx, application_id, user_id, &input).await?;
     write_extras(&mut tx, user_id, &input).await?;
     let detail = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
     tx.commit().await?;

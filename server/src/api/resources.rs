@@ -1,6 +1,6 @@
 //! Our rows in the JSON shapes of Losant's schemas (`experienceUser.json`, `device.json`).
 
-use app::experience::users::UserDetail;
+use app::experience::users::{UserDetail, DISABLED_UNTIL_ENABLED};
 use app::server::clock::rfc3339;
 use app::server::records::{Grant, Membership};
 use app::server::repo;
@@ -25,6 +25,11 @@ pub struct ExperienceUser {
     pub token_cutoff: Option<String>,
     pub user_tags: BTreeMap<String, String>,
     pub experience_groups: Vec<GroupRef>,
+    /// Ours, beside Losant's fields: whether an administrator disabled the user (now), and
+    /// until when when that ends by itself.
+    pub disabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_until: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,7 +42,12 @@ pub struct GroupRef {
 
 impl ExperienceUser {
     pub fn new(application_id: &str, user: UserDetail, tags: Vec<(String, String)>, groups: Vec<Membership>) -> Self {
+        let disabled = user.disabled_at(app::server::clock::now_ms());
+        let disabled_until =
+            user.disabled_until.filter(|until| disabled && *until != DISABLED_UNTIL_ENABLED).map(rfc3339);
         Self {
+            disabled,
+            disabled_until,
             experience_user_id: user.id.clone(),
             id: user.id,
             application_id: application_id.to_owned(),

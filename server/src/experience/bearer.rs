@@ -42,10 +42,19 @@ pub async fn authenticate(
         return Err(AppError::TokenRejected.into());
     }
     let mut conn = state.acquire().await?;
-    let user = repo::experience_tokens::find_user(&mut conn, &hash_token(&token), application_id, now_ms())
-        .await?
-        .ok_or(AppError::TokenRejected)?;
-    Ok((user.into(), conn))
+    let (hash, now) = (hash_token(&token), now_ms());
+    let Some(user) = repo::experience_tokens::find_user(&mut conn, &hash, application_id, now).await? else {
+        // Disabling cuts the user's tokens off: say which refusal this is (only on this path,
+        // so a good token costs one statement).
+        let disabled = repo::experience_tokens::disabled_until_of_holder(&mut conn, &hash, application_id, now).await?;
+        return Err(disabled.map_or(AppError::TokenRejected, AppError::user_disabled).into());
+    };
+    let user = UserDetail::from(user);
+    // A token issued while disabled cannot exist (sign-in refuses), but the rule is the rule.
+    if let Some(until) = user.disabled_until.filter(|_| user.disabled_at(now)) {
+        return Err(AppError::user_disabled(until).into());
+    }
+    Ok((user, conn))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use crate::api::extract::{Path, Query};
 use app::domain::user_filter::{Glob, GroupReach, OrderBy, TextField, UserFilter};
 use app::error::AppError;
+use app::experience::users::DISABLED_UNTIL_ENABLED;
 use app::server::clock::parse_rfc3339;
 use app::server::records::Order;
 use app::server::users_service::{self, user_not_found, UserInput};
@@ -40,6 +41,12 @@ pub struct UserBody {
     user_tags: Option<BTreeMap<String, String>>,
     #[serde(default, deserialize_with = "present")]
     experience_group_ids: Option<Vec<String>>,
+    /// Ours, beside Losant's: `true` disables the user (until `disabledUntil` if given),
+    /// `false` enables them.
+    #[serde(default, deserialize_with = "present")]
+    disabled: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    disabled_until: Option<String>,
 }
 
 impl UserBody {
@@ -50,7 +57,26 @@ impl UserBody {
                 AppError::field("tokenCutoff", "tokenCutoff must be an RFC 3339 date, like 2026-11-27T10:00:00.000Z")
             })?),
         };
+        let until = match self.disabled_until {
+            None => None,
+            Some(text) => Some(parse_rfc3339(&text).ok_or_else(|| {
+                AppError::field(
+                    "disabledUntil",
+                    "disabledUntil must be an RFC 3339 date, like 2026-12-01T09:00:00.000Z",
+                )
+            })?),
+        };
+        let disabled_until = match (self.disabled, until) {
+            (Some(false), Some(_)) => {
+                return Err(AppError::field("disabledUntil", "disabledUntil goes with disabled: true (or alone)"))
+            }
+            (Some(false), None) => Some(None),
+            (Some(true) | None, Some(until)) => Some(Some(until)),
+            (Some(true), None) => Some(Some(DISABLED_UNTIL_ENABLED)),
+            (None, None) => None,
+        };
         Ok(UserInput {
+            disabled_until,
             email: self.email,
             password: self.password,
             first_name: self.first_name,

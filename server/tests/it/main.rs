@@ -6,6 +6,7 @@ mod auth;
 mod chaos;
 mod common;
 mod connections;
+mod disabled;
 mod experience;
 mod export;
 mod groups_property;

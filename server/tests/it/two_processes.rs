@@ -36,6 +36,40 @@ fn invalidation_on_one_process_holds_on_the_other_at_once_and_after_a_restart() 
     assert_eq!(me_status(&client, &a, &app_id, &fresh), 200);
 }
 
+/// Disabling a user on A: B refuses their token with `UserDisabled` on the next request, and
+/// their password too; enabling on B lets them sign in on A.
+#[test]
+fn a_user_disabled_on_one_process_is_refused_by_the_other_at_once() {
+    let (database, _dir) = shared_database();
+    let a = start_on(&database);
+    let b = start_on(&database);
+    let client = client();
+    let (cookie, app_id, user_id) = application_with_ann(&client, &a);
+    let token = experience_token(&client, &b, &app_id);
+    assert_eq!(me_status(&client, &b, &app_id, &token), 200);
+
+    let form = [("application_id", app_id.as_str()), ("user_id", &user_id), ("disable", "on"), ("until", "")];
+    server_fn(&client, &a, "users/set-disabled", &form, &cookie);
+    let mut refused = client
+        .get(format!("{}/api/experience/{app_id}/me", b.base))
+        .header("authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let body: serde_json::Value = refused.body_mut().read_json().unwrap();
+    assert_eq!(body["type"], "UserDisabled");
+    assert_eq!(sign_in(&client, &b, &app_id, "a-good-password").status().as_u16(), 401);
+
+    server_fn(
+        &client,
+        &b,
+        "users/set-disabled",
+        &[("application_id", &app_id), ("user_id", &user_id), ("until", "")],
+        &cookie,
+    );
+    assert_eq!(sign_in(&client, &a, &app_id, "a-good-password").status().as_u16(), 200);
+}
+
 /// The sign-in limits live in the database too: failures on A and on B add up, and the lock
 /// they cause holds on both, before any password is checked.
 #[test]

@@ -40,7 +40,7 @@ pub async fn find_user(
         r#"SELECT u.id AS "id!", u.email AS "email!", u.first_name AS "first_name!", u.last_name AS "last_name!",
                   u.version AS "version!", u.created_at AS "created_at!", u.updated_at AS "updated_at!",
                   u.password_updated_at AS "password_updated_at!", u.last_login_at AS "last_login_at!",
-                  u.token_cutoff
+                  u.token_cutoff, u.disabled_until
            FROM experience_tokens t
            JOIN experience_users u ON u.id = t.user_id
            JOIN applications a ON a.id = u.application_id
@@ -48,6 +48,26 @@ pub async fn find_user(
              AND t.expires_at > $3
              AND (u.token_cutoff IS NULL OR t.issued_at > u.token_cutoff)
              AND (a.exp_user_token_cutoff IS NULL OR t.issued_at > a.exp_user_token_cutoff)"#,
+        token_hash,
+        application_id,
+        now
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// When a token `find_user` refused belongs to a user disabled now: until when (`i64::MAX`
+/// until enabled). Disabling cuts the user's tokens off, so this tells the two refusals apart.
+pub async fn disabled_until_of_holder(
+    conn: &mut DbConn,
+    token_hash: &str,
+    application_id: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT u.disabled_until AS "disabled_until!" FROM experience_tokens t
+           JOIN experience_users u ON u.id = t.user_id
+           WHERE t.token_hash = $1 AND t.application_id = $2 AND t.expires_at > $3 AND u.disabled_until > $3"#,
         token_hash,
         application_id,
         now

@@ -20,7 +20,7 @@ const ROW_KEY: &str = by_engine!(sqlite => "u.rowid", postgres => "u.id");
 const TAG_FIRST_JOIN: &str = by_engine!(sqlite => "CROSS JOIN", postgres => "JOIN");
 
 const COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.version, u.created_at, u.updated_at, \
-                       u.password_updated_at, u.last_login_at, u.token_cutoff";
+                       u.password_updated_at, u.last_login_at, u.token_cutoff, u.disabled_until";
 
 /// The column behind each order; the users migration has an index on
 /// (application_id, column, id) for each, and per view with in_group after the application.

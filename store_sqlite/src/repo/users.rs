@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::engine::{by_engine, Db, DbConn};
-use crate::records::{ExistingUser, NewUser, UserChanges, UserRecord};
+use crate::records::{ExistingUser, NewUser, SignInRecord, UserChanges, UserRecord};
 
 use model::users::{UserDetail, ViewCounts};
 
@@ -103,7 +103,7 @@ pub async fn get(conn: &mut DbConn, application_id: &str, id: &str) -> Result<Op
     let row = sqlx::query_as!(
         UserRecord,
         r#"SELECT id AS "id!", email, first_name, last_name, version, created_at, updated_at,
-                  password_updated_at, last_login_at, token_cutoff
+                  password_updated_at, last_login_at, token_cutoff, disabled_until
            FROM experience_users WHERE application_id = $1 AND id = $2"#,
         application_id,
         id
@@ -113,21 +113,40 @@ pub async fn get(conn: &mut DbConn, application_id: &str, id: &str) -> Result<Op
     Ok(row.map(UserDetail::from))
 }
 
-/// The id and password hash behind an email, for signing in.
+/// The id, password hash and `disabled_until` behind an email, for signing in.
 pub async fn find_for_sign_in(
     conn: &mut DbConn,
     application_id: &str,
     email_normalized: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query!(
-        r#"SELECT id AS "id!", password_hash FROM experience_users
+) -> Result<Option<SignInRecord>, sqlx::Error> {
+    sqlx::query_as!(
+        SignInRecord,
+        r#"SELECT id AS "id!", password_hash, disabled_until FROM experience_users
            WHERE application_id = $1 AND email_normalized = $2"#,
         application_id,
         email_normalized
     )
     .fetch_optional(conn)
+    .await
+}
+
+/// Disables the user until `until` (ms; `i64::MAX` until enabled) or, with `None`, enables
+/// them. Not an edit: the version an open edit page holds stays. False if there is no such user.
+pub async fn set_disabled_until(
+    conn: &mut DbConn,
+    application_id: &str,
+    id: &str,
+    until: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE experience_users SET disabled_until = $1 WHERE application_id = $2 AND id = $3",
+        until,
+        application_id,
+        id
+    )
+    .execute(conn)
     .await?;
-    Ok(row.map(|r| (r.id, r.password_hash)))
+    Ok(done.rows_affected() == 1)
 }
 
 /// The password hashes (PHC strings) of these users, by id: for an export that asks for them.

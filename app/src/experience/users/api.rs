@@ -142,8 +142,36 @@ pub async fn update_user(
             password: new_password,
             tags: ssr::decode_tags(tags_json)?,
             group_ids: ssr::decode_groups(group_ids),
+            ..UserInput::default()
         };
         users_service::update(&state, &application_id, &user_id, Some(version), input).await
+    })
+    .await
+}
+
+/// Disables the user (`disable` set) until `until` (`YYYY-MM-DDTHH:MM` in UTC; empty: until
+/// enabled again), which also rejects every token they hold; or enables them. Their password,
+/// groups and tags stay; nothing else changes, not even the version an edit page holds.
+#[server(endpoint = "users/set-disabled")]
+pub async fn set_user_disabled(
+    application_id: String,
+    user_id: String,
+    disable: Option<String>,
+    until: Option<String>,
+) -> Result<UserDetail, AppError> {
+    use crate::server::{clock::parse_rfc3339, context, users_service, users_service::UserInput};
+    use ::model::users::DISABLED_UNTIL_ENABLED;
+    context::respond(async move {
+        context::open_application(&application_id).await?;
+        let state = context::state()?;
+        let until = match until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            None => DISABLED_UNTIL_ENABLED,
+            // A `datetime-local` value has no zone (the page shows UTC), and seconds only if set.
+            Some(text) => parse_rfc3339(&format!("{text}{}", if text.len() == 16 { ":00Z" } else { "Z" }))
+                .ok_or_else(|| AppError::field("disabledUntil", "Enter a date and time, like 2026-12-01T09:00"))?,
+        };
+        let input = UserInput { disabled_until: Some(disable.is_some().then_some(until)), ..UserInput::default() };
+        users_service::update(&state, &application_id, &user_id, None, input).await
     })
     .await
 }

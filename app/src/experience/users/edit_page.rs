@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::access::EffectiveAccess;
 use super::fields::{email_checker, FieldErrors, TextField};
+use super::state_box::UserStateBox;
 use super::suggest::key_suggestions;
 use super::tokens::UserTokensBox;
 use super::{format_time, get_user, DeleteUser, UpdateUser, UserForm};
@@ -74,6 +75,10 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
     let saved_cutoff = Signal::derive(move || saved.get().and_then(|d| d.token_cutoff));
     let access_box = view! {
         <EffectiveAccess app_id=app_id.clone() user_id=detail.id.clone() refresh=Signal::derive(move || update.version().get())/>
+    };
+    let state_box = view! {
+        <UserStateBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
+            disabled_until=detail.disabled_until/>
     };
     let tokens_box = view! {
         <UserTokensBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
@@ -148,6 +153,7 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
             <dt>"Last login"</dt><dd>{format_time(detail.last_login_at)}</dd>
         </dl>
         {access_box}
+        {state_box}
         {tokens_box}
         <footer class="page-footer">
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>

@@ -261,7 +261,12 @@ fn UserRowView(
     };
     view! {
         <tr>
-            <td><A href=edit.clone()>{row.email.clone()}</A></td>
+            <td>
+                <A href=edit.clone()>{row.email.clone()}</A>
+                {row.disabled_until.filter(|until| *until > super::state_box::now_ms()).map(|_| view! {
+                    " " <span class="badge disabled">"Disabled"</span>
+                })}
+            </td>
             <td>{name}</td>
             <td>{groups}</td>
             <td>{format_time(row.last_login_at)}</td>

@@ -8,6 +8,7 @@ mod import_page;
 pub mod imports;
 mod list_page;
 mod new_page;
+mod state_box;
 mod suggest;
 mod tokens;
 
