@@ -61,3 +61,38 @@ test("disable until enabled again, then enable", async ({ page }) => {
   await expect(page.getByTestId("user-standing")).toHaveText("Active");
   expect((await signIn(page, applicationId, email)).status).toBe(200);
 });
+
+test("disable and enable from the row menu", async ({ page }) => {
+  const usersUrl = await newApplication(page);
+  const applicationId = usersUrl.match(/applications\/([0-9a-f]{24})/)![1];
+  const email = `row-${Date.now()}@example.com`;
+  await addUser(page, usersUrl, email, "Row", "Menu");
+  const row = page.getByRole("row", { name: new RegExp(email) });
+
+  await page.getByLabel(`Actions for ${email}`).click();
+  await page.getByRole("menuitem", { name: "Disable…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Disable this user?" });
+  await expect(dialog).toContainText(`${email} cannot sign in until enabled again`);
+  await dialog.getByRole("button", { name: "Disable user" }).click();
+  await expect(row.getByText("Disabled", { exact: true })).toBeVisible();
+  expect(await signIn(page, applicationId, email)).toEqual({ status: 401, type: "UserDisabled" });
+
+  // The list's state filter.
+  await addUser(page, usersUrl, `active-${Date.now()}@example.com`);
+  await page.getByLabel("State").selectOption("Disabled");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(page).toHaveURL(/state=disabled/);
+  await expect(page.getByText("1 shown of 1")).toBeVisible();
+  await expect(row).toBeVisible();
+  await page.getByLabel("State").selectOption("Active");
+  await page.getByRole("button", { name: "Filter", exact: true }).click();
+  await expect(page.getByText("1 shown of 1")).toBeVisible();
+  await expect(row).toBeHidden();
+  await page.goto(usersUrl);
+  await hydrated(page);
+
+  await page.getByLabel(`Actions for ${email}`).click();
+  await page.getByRole("menuitem", { name: "Enable" }).click();
+  await expect(row.getByText("Disabled", { exact: true })).toBeHidden();
+  expect((await signIn(page, applicationId, email)).status).toBe(200);
+});

@@ -114,6 +114,47 @@ impl SortDir {
     }
 }
 
+/// Which users the list keeps by whether an administrator disabled them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UserState {
+    #[default]
+    Any,
+    Active,
+    Disabled,
+}
+
+impl UserState {
+    pub const CHOICES: [Self; 3] = [Self::Any, Self::Active, Self::Disabled];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Any => "",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        }
+    }
+
+    pub fn from_slug(s: &str) -> Option<Self> {
+        Self::CHOICES.into_iter().find(|state| state.slug() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Any => "Active or disabled",
+            Self::Active => "Active",
+            Self::Disabled => "Disabled",
+        }
+    }
+
+    fn filter(self, now_ms: i64) -> Option<UserFilter> {
+        match self {
+            Self::Any => None,
+            Self::Active => Some(UserFilter::Disabled { disabled: false, at: now_ms }),
+            Self::Disabled => Some(UserFilter::Disabled { disabled: true, at: now_ms }),
+        }
+    }
+}
+
 /// Which users the list keeps by their last sign-in: dormant accounts are found with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LastSignIn {
@@ -201,6 +242,8 @@ pub struct ListQuery {
     pub tag: String,
     /// Only users who never signed in, or not for some days.
     pub last_sign_in: LastSignIn,
+    /// Only active users, or only disabled ones.
+    pub state: UserState,
 }
 
 impl ListQuery {
@@ -227,6 +270,7 @@ impl ListQuery {
             subgroups: get("sub").as_deref() == Some("1"),
             tag: get("tag").unwrap_or_default(),
             last_sign_in: get("login").and_then(|s| LastSignIn::from_slug(&s)).unwrap_or_default(),
+            state: get("state").and_then(|s| UserState::from_slug(&s)).unwrap_or_default(),
         }
     }
 
@@ -256,6 +300,9 @@ impl ListQuery {
         }
         if !self.tag.is_empty() {
             parts.push(("tag".into(), self.tag.clone()));
+        }
+        if self.state != UserState::Any {
+            parts.push(("state".into(), self.state.slug().into()));
         }
         if self.last_sign_in != LastSignIn::Any {
             parts.push(("login".into(), self.last_sign_in.slug()));
@@ -305,6 +352,7 @@ impl ListQuery {
             parts.push(UserFilter::Glob { fields, glob: Glob::new(&self.filter, true) });
         }
         parts.extend(self.last_sign_in.filter(now_ms));
+        parts.extend(self.state.filter(now_ms));
         UserFilter::all(parts)
     }
 
@@ -314,6 +362,7 @@ impl ListQuery {
             && self.group.is_empty()
             && self.tag_filter().is_none()
             && self.last_sign_in == LastSignIn::Any
+            && self.state == UserState::Any
     }
 
     /// The same list, back on its first page: any change of view, filter or sort starts over.
@@ -391,6 +440,11 @@ mod tests {
         );
         assert!(!query(LastSignIn::Never).is_whole_view());
         assert_eq!(parse("?login=90").last_sign_in, LastSignIn::NotForDays(90));
+        assert_eq!(parse("?state=disabled").state, UserState::Disabled);
+        assert_eq!(
+            ListQuery { state: UserState::Active, ..Default::default() }.user_filter(7),
+            UserFilter::Disabled { disabled: false, at: 7 }
+        );
         assert_eq!(parse("?login=never").last_sign_in, LastSignIn::Never);
         for garbage in ["0", "-5", "36501", "soon", ""] {
             assert_eq!(parse(&format!("?login={garbage}")).last_sign_in, LastSignIn::Any, "{garbage}");
@@ -418,8 +472,9 @@ mod tests {
                 Just(LastSignIn::Never),
                 (1u32..=36_500).prop_map(LastSignIn::NotForDays)
             ],
+            prop::sample::select(UserState::CHOICES.to_vec()),
         )
-            .prop_map(|(view, filter, sort, desc, size, at, group, sub, tag, last_sign_in)| ListQuery {
+            .prop_map(|(view, filter, sort, desc, size, at, group, sub, tag, last_sign_in, state)| ListQuery {
                 view,
                 filter,
                 sort,
@@ -430,6 +485,7 @@ mod tests {
                 group,
                 tag,
                 last_sign_in,
+                state,
             })
     }
 

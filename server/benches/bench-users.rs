@@ -7,7 +7,7 @@
 //! the seeding; with `--database-url postgres://…` the users are seeded into that database
 //! unless it holds them already.
 
-use app::experience::users::{LastSignIn, ListQuery, PageAt, SortDir, SortField, UserView};
+use app::experience::users::{LastSignIn, ListQuery, PageAt, SortDir, SortField, UserState, UserView};
 use app::server::{repo, user_lists, Conn, Engine, Store};
 use bench_db::{open, values};
 use sqlx::AnyConnection;
@@ -247,6 +247,42 @@ async fn measure(store: &Store, db: &sqlx::AnyPool, args: &Args) -> Result<(), B
             "not for 800 days, \"*12345*\"",
             dormant(LastSignIn::NotForDays(800), UserView::All, "*12345*", SortField::Email),
         ),
+    ] {
+        let (p50, p95, shown) = time_first_page(conn, &query, args.iterations).await?;
+        println!("{label:<34} {:>8.3} {:>8.3} {shown:>9}", ms(p50), ms(p95));
+    }
+
+    // Disabled users: one in a thousand (disabled here if none is yet), alone and combined.
+    let disabled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM experience_users WHERE disabled_until IS NOT NULL")
+        .fetch_one(db)
+        .await?;
+    if disabled == 0 {
+        sqlx::query("UPDATE experience_users SET disabled_until = 9223372036854775807 WHERE created_at % 1000 = 7")
+            .execute(db)
+            .await?;
+    }
+    println!("{:<34} {:>8} {:>8} {:>9}", "state (first page)", "p50 ms", "p95 ms", "matching");
+    let with_state = |state, view, filter: &str, sort| ListQuery {
+        state,
+        view,
+        filter: filter.into(),
+        sort,
+        size: 25,
+        ..Default::default()
+    };
+    for (label, query) in [
+        ("disabled", with_state(UserState::Disabled, UserView::All, "", SortField::Email)),
+        ("active", with_state(UserState::Active, UserView::All, "", SortField::Email)),
+        (
+            "disabled, by created desc",
+            ListQuery { dir: SortDir::Desc, ..with_state(UserState::Disabled, UserView::All, "", SortField::Created) },
+        ),
+        (
+            "active, in no group, by last login",
+            with_state(UserState::Active, UserView::InNoGroup, "", SortField::LastLogin),
+        ),
+        ("disabled, \"ann\"", with_state(UserState::Disabled, UserView::All, "ann", SortField::Email)),
+        ("active, \"*12345*\"", with_state(UserState::Active, UserView::All, "*12345*", SortField::Email)),
     ] {
         let (p50, p95, shown) = time_first_page(conn, &query, args.iterations).await?;
         println!("{label:<34} {:>8.3} {:>8.3} {shown:>9}", ms(p50), ms(p95));

@@ -23,6 +23,11 @@ pub enum UserFilter {
     },
     /// In at least one group (`true`) or in none: the list's views.
     Grouped(bool),
+    /// Disabled (`true`) or not (`false`) at the instant `at` (ms).
+    Disabled {
+        disabled: bool,
+        at: i64,
+    },
     /// A member of this group, or also of the groups around it as `reach` says.
     InGroup {
         id: String,

@@ -145,3 +145,37 @@ async fn the_rest_api_shows_and_sets_the_disabled_state() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
     assert_eq!(sign_in(&app, &app_id, PASSWORD).await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_list_finds_the_disabled_users_and_the_active_ones() {
+    let (app, cookie, app_id, ann) = setup().await;
+    let form = [
+        ("application_id", app_id.as_str()),
+        ("email", "bo@example.com"),
+        ("password", PASSWORD),
+        ("first_name", ""),
+        ("last_name", ""),
+    ];
+    let bo = app.call("users/create", &form, Some(&cookie)).await;
+    let bo: String = serde_json::from_str(&bo.body).unwrap();
+    set_disabled(&app, &cookie, &app_id, &bo, true, "").await;
+    // Ann's disabling has ended already: she counts as active.
+    let input = UserInput { disabled_until: Some(Some(now_ms() + 300)), ..UserInput::default() };
+    users_service::update(&app.store, &app_id, &ann, None, input).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let listed = |state: &'static str| {
+        let (app, cookie, app_id) = (&app, &cookie, &app_id);
+        async move {
+            let query = app::experience::users::ListQuery::from_params(|k| (k == "state").then(|| state.to_owned()));
+            let body = json!({ "application_id": app_id, "query": query }).to_string();
+            let page = app.json("POST", "/api/users/list", Some(&body), &[("cookie", cookie.as_str())]).await.json();
+            let emails: Vec<String> =
+                page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect();
+            (emails, page["matching"].as_i64().unwrap())
+        }
+    };
+    assert_eq!(listed("disabled").await, (vec!["bo@example.com".to_owned()], 1));
+    assert_eq!(listed("active").await, (vec!["ann@example.com".to_owned()], 1));
+    assert_eq!(listed("").await.1, 2);
+}

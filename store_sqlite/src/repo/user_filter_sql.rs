@@ -33,6 +33,15 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams:
         UserFilter::Grouped(yes) => {
             qb.push("u.in_group = ").push_bind(i64::from(*yes));
         }
+        // Disabled users are few: their partial index (migration 12) finds them; the active
+        // ones are nearly everyone, so `likely` keeps SQLite on the sort index.
+        UserFilter::Disabled { disabled: true, at } => {
+            qb.push("u.disabled_until > ").push_bind(*at);
+        }
+        UserFilter::Disabled { disabled: false, at } => {
+            qb.push(by_engine!(sqlite => "likely(", postgres => "("));
+            qb.push("u.disabled_until IS NULL OR u.disabled_until <= ").push_bind(*at).push(")");
+        }
         UserFilter::InGroup { id, reach } => {
             qb.push("EXISTS (SELECT 1 FROM experience_group_members m WHERE m.user_id = u.id AND m.group_id ");
             match reach {

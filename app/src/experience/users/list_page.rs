@@ -5,8 +5,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
 use super::{
-    format_time, list_users, DeleteUser, InvalidateUserTokens, LastSignIn, ListQuery, PageAt, SortDir, SortField,
-    UserRow, UserView, MATCH_COUNT_CAP, PAGE_SIZES,
+    format_time, list_users, DeleteUser, InvalidateUserTokens, LastSignIn, ListQuery, PageAt, SetUserDisabled, SortDir,
+    SortField, UserRow, UserState, UserView, MATCH_COUNT_CAP, PAGE_SIZES,
 };
 use crate::applications::get_application;
 use crate::components::confirm::ConfirmDialog;
@@ -22,11 +22,15 @@ pub fn UsersPage() -> impl IntoView {
     let query = Memo::new(move |_| params.with(|p| ListQuery::from_params(|k| p.get(k))));
     let delete = ServerAction::<DeleteUser>::new();
     let invalidate = ServerAction::<InvalidateUserTokens>::new();
+    let set_disabled = ServerAction::<SetUserDisabled>::new();
     let application = Resource::new(move || app_id.get(), get_application);
     let groups = Resource::new(move || app_id.get(), list_groups);
     let page = Resource::new(
-        move || (app_id.get(), query.get(), delete.version().get(), invalidate.version().get()),
-        |(app, query, _, _)| list_users(app, query),
+        move || {
+            let versions = (delete.version().get(), invalidate.version().get(), set_disabled.version().get());
+            (app_id.get(), query.get(), versions)
+        },
+        |(app, query, _)| list_users(app, query),
     );
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
@@ -40,6 +44,16 @@ pub fn UsersPage() -> impl IntoView {
     };
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
+    let to_disable = RwSignal::new(None::<UserRow>);
+    let enable = move |row: UserRow| {
+        let (application_id, user_id) = (app_id.get_untracked(), row.id);
+        set_disabled.dispatch(SetUserDisabled { application_id, user_id, disable: None, until: None });
+    };
+    Effect::new(move |_| {
+        if set_disabled.value().get().is_some() {
+            to_disable.set(None);
+        }
+    });
     // Close each dialog once its action is through.
     Effect::new(move |_| {
         if delete.value().get().is_some_and(|r| r.is_ok()) {
@@ -144,6 +158,16 @@ pub fn UsersPage() -> impl IntoView {
                             }}
                         </select>
                     </label>
+                    <label class="inline-label">"State "
+                        <select name="state">
+                            {move || {
+                                let current = query.get().state;
+                                UserState::CHOICES.into_iter().map(|choice| view! {
+                                    <option value=choice.slug() selected=choice == current>{choice.label()}</option>
+                                }).collect_view()
+                            }}
+                        </select>
+                    </label>
                     <label for="user-filter" class="visually-hidden">"Filter users"</label>
                     <input id="user-filter" type="search" name="q" placeholder="Filter by email or name (* matches anything)"
                         prop:value=move || query.get().filter/>
@@ -155,6 +179,7 @@ pub fn UsersPage() -> impl IntoView {
 
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || invalidate.value().get().and_then(Result::err))/>
+            <FormError error=Signal::derive(move || set_disabled.value().get().and_then(Result::err))/>
             <Show when=move || invalidate.value().get().is_some_and(|r| r.is_ok())>
                 <p class="ok" role="status">"Tokens invalidated"</p>
             </Show>
@@ -163,7 +188,11 @@ pub fn UsersPage() -> impl IntoView {
                     Err(error) => view! { <FormError error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
                     Ok(p) if p.rows.is_empty() => {
                         let q = query.get_untracked();
-                        let message = if !q.group.is_empty() || !q.tag.is_empty() || q.last_sign_in != LastSignIn::Any {
+                        let message = if !q.group.is_empty()
+                            || !q.tag.is_empty()
+                            || q.last_sign_in != LastSignIn::Any
+                            || q.state != UserState::Any
+                        {
                             "No users match these filters in this view.".to_owned()
                         } else if !q.filter.is_empty() {
                             format!("No users match \u{201c}{}\u{201d} in this view.", q.filter)
@@ -191,7 +220,9 @@ pub fn UsersPage() -> impl IntoView {
                                     {p.rows.into_iter().map(|row| view! {
                                         <UserRowView row base=base()
                                             on_delete=move |r| to_delete.set(Some(r))
-                                            on_invalidate=move |r| to_invalidate.set(Some(r))/>
+                                            on_invalidate=move |r| to_invalidate.set(Some(r))
+                                            on_disable=move |r| to_disable.set(Some(r))
+                                            on_enable=enable/>
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -225,6 +256,27 @@ pub fn UsersPage() -> impl IntoView {
                     />
                 }
             })}
+            {move || to_disable.get().map(|row| {
+                let app = app_id.get_untracked();
+                let id = row.id.clone();
+                view! {
+                    <ConfirmDialog
+                        title="Disable this user?"
+                        message=format!("{} cannot sign in until enabled again, and every token they hold stops working at once. Their password, groups and tags stay. (To disable until a time, use their page.)", row.email)
+                        confirm_label="Disable user"
+                        pending=set_disabled.pending()
+                        on_confirm=move || {
+                            set_disabled.dispatch(SetUserDisabled {
+                                application_id: app.clone(),
+                                user_id: id.clone(),
+                                disable: Some("on".into()),
+                                until: None,
+                            });
+                        }
+                        on_cancel=move || to_disable.set(None)
+                    />
+                }
+            })}
             {move || to_invalidate.get().map(|row| view! {
                 <InvalidateUserDialog
                     action=invalidate
@@ -245,7 +297,11 @@ fn UserRowView(
     base: String,
     on_delete: impl Fn(UserRow) + Send + Sync + 'static,
     on_invalidate: impl Fn(UserRow) + Send + Sync + 'static,
+    on_disable: impl Fn(UserRow) + Send + Sync + 'static,
+    on_enable: impl Fn(UserRow) + Send + Sync + 'static,
 ) -> impl IntoView {
+    let disabled = row.disabled_until.is_some_and(|until| until > super::state_box::now_ms());
+    let for_state = row.clone();
     let edit = format!("{base}/{}", row.id);
     let name = format!("{} {}", row.first_name, row.last_name).trim().to_owned();
     let groups = if row.groups.is_empty() { "—".to_owned() } else { row.groups.join(", ") };
@@ -263,9 +319,7 @@ fn UserRowView(
         <tr>
             <td>
                 <A href=edit.clone()>{row.email.clone()}</A>
-                {row.disabled_until.filter(|until| *until > super::state_box::now_ms()).map(|_| view! {
-                    " " <span class="badge disabled">"Disabled"</span>
-                })}
+                {disabled.then(|| view! { " " <span class="badge disabled">"Disabled"</span> })}
             </td>
             <td>{name}</td>
             <td>{groups}</td>
@@ -280,6 +334,10 @@ fn UserRowView(
                             close_menu();
                             on_invalidate(for_invalidate.clone());
                         }>"Invalidate tokens"</button>
+                        <button type="button" role="menuitem" on:click=move |_| {
+                            close_menu();
+                            if disabled { on_enable(for_state.clone()) } else { on_disable(for_state.clone()) }
+                        }>{if disabled { "Enable" } else { "Disable…" }}</button>
                         <button type="button" role="menuitem" on:click=move |_| {
                             close_menu();
                             on_delete(for_delete.clone());
