@@ -98,7 +98,11 @@ async fn answer(
     limit: Duration,
     request: hyper::Request<Incoming>,
 ) -> Result<Response, Infallible> {
-    let mut request = request.map(|body| Body::new(WithDeadline { body, deadline: Box::pin(sleep(limit)) }));
+    // The body fails a little after the answer's own deadline: were both due at once, the
+    // handler could see its body fail first and answer that (a 413 from a body cap) instead
+    // of the 408 the client is owed.
+    let body_deadline = limit + BODY_DEADLINE_GRACE;
+    let mut request = request.map(|body| Body::new(WithDeadline { body, deadline: Box::pin(sleep(body_deadline)) }));
     request.extensions_mut().insert(ConnectInfo(peer));
     let handler = tokio::spawn(router.oneshot(request));
     match tokio::time::timeout(limit, handler).await {
@@ -117,6 +121,9 @@ async fn answer(
         }
     }
 }
+
+/// How long after the request's time is up its body fails (see `answer`).
+const BODY_DEADLINE_GRACE: Duration = Duration::from_millis(250);
 
 /// A request body that fails once the request's time is up, however steadily it trickles
 /// (hyper's own timeouts cover the head only).
