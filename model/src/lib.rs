@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod groups;
 pub mod timestamps;
+pub mod user_bulk;
 pub mod user_import;
 pub mod user_query;
 pub mod users;

@@ -4,6 +4,8 @@
 
 #[macro_use]
 mod dispatch;
+pub mod bulk_jobs;
+pub mod job_runner;
 mod open;
 mod services;
 
@@ -11,7 +13,9 @@ pub mod repo;
 
 pub use open::{Engine, PoolSettings};
 pub use services::*;
-pub use store_core::{clock, domain, error, headers, ids, import, inputs, passwords, records, sessions, sign_in_rules};
+pub use store_core::{
+    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+};
 pub use store_sqlite::DEFAULT_TOKEN_TTL_MS;
 
 use passwords::PasswordHasher;

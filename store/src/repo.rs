@@ -63,7 +63,7 @@ pub mod jobs {
         pub async fn insert(job: &JobRecord) -> Result<(), sqlx::Error> => repo::jobs::insert;
         pub async fn set_progress(id: &str, progress: &str, now: i64) -> Result<(), sqlx::Error>
             => repo::jobs::set_progress;
-        pub async fn finish(id: &str, state: &str, outcome: &str, now: i64) -> Result<(), sqlx::Error>
+        pub async fn finish(id: &str, state: &str, progress: &str, outcome: &str, now: i64) -> Result<(), sqlx::Error>
             => repo::jobs::finish;
         pub async fn get(application_id: &str, id: &str) -> Result<Option<JobRecord>, sqlx::Error> => repo::jobs::get;
         pub async fn recent(application_id: &str, kind: &str, limit: i64) -> Result<Vec<JobRecord>, sqlx::Error>

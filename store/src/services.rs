@@ -165,3 +165,37 @@ pub mod users_service {
             => users_service::invalidate_tokens;
     }
 }
+
+pub mod jobs_service {
+    use crate::error::AppError;
+    use crate::records::JobRecord;
+
+    store_fns! {
+        pub async fn open(job: &JobRecord, exclusive: bool) -> Result<(), AppError> => jobs_service::open;
+    }
+}
+
+pub mod user_bulk {
+    use crate::bulk::{BulkAction, BulkPreview, BulkProgress, BulkReport, BulkSelection};
+    use crate::error::AppError;
+
+    store_fns! {
+        pub async fn preview(
+            application_id: &str,
+            selection: &BulkSelection,
+            action: &BulkAction,
+        ) -> Result<BulkPreview, AppError> => user_bulk::preview;
+        pub async fn resolve(
+            application_id: &str,
+            selection: &BulkSelection,
+            action: &BulkAction,
+        ) -> Result<(Vec<String>, Vec<String>), AppError> => user_bulk::resolve;
+        pub async fn run(
+            application_id: &str,
+            action: &BulkAction,
+            users: &[String],
+            unknown: &[String],
+            progress: &(dyn Fn(BulkProgress) + Send + Sync),
+        ) -> Result<BulkReport, AppError> => user_bulk::run;
+    }
+}

@@ -20,10 +20,7 @@ mod tests {
 }
 
 /// Milliseconds since the epoch from an RFC 3339 timestamp (`2026-11-27T10:06:01.250Z`).
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
-}
+pub use model::timestamps::parse_rfc3339;
 
 #[cfg(test)]
 mod parse_tests {

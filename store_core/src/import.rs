@@ -3,7 +3,7 @@
 //! (taken emails, groups, the application's limit) the import service checks.
 
 use crate::domain::{Email, Password, PersonName, TagKey, TagValue};
-use crate::error::AppError;
+use crate::jobs::{error_of, state_of};
 use crate::passwords::check_imported_hash;
 use crate::records::JobRecord;
 pub use model::user_import::{
@@ -13,11 +13,6 @@ pub use model::user_import::{
 
 /// The `kind` of an import's row in `jobs`.
 pub const JOB_KIND: &str = "import";
-
-/// A running job whose row has not moved for this long was cut off by its server's end (a
-/// running import writes its row every second, but for the seconds its writing transaction
-/// holds SQLite's lock).
-pub const STALE_AFTER_MS: i64 = 5 * 60 * 1000;
 
 /// How an import runs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -142,12 +137,7 @@ impl ImportFile {
 
 /// A stored import job as its page shows it at `now`.
 pub fn import_job(record: JobRecord, now: i64) -> ImportJob {
-    let state = match record.state.as_str() {
-        "done" => JobState::Done,
-        "failed" => JobState::Failed,
-        _ if now - record.updated_at > STALE_AFTER_MS => JobState::Interrupted,
-        _ => JobState::Running,
-    };
+    let state = state_of(&record, now);
     let outcome = record.outcome.as_deref().unwrap_or_default();
     let progress = serde_json::from_str(&record.progress).unwrap_or(ImportProgress {
         phase: ImportPhase::Checking,
@@ -155,13 +145,12 @@ pub fn import_job(record: JobRecord, now: i64) -> ImportJob {
         total: 0,
     });
     ImportJob {
-        id: record.id,
-        started_by: record.started_by,
         state,
         progress,
         report: (state == JobState::Done).then(|| serde_json::from_str(outcome).ok()).flatten(),
-        error: (state == JobState::Failed)
-            .then(|| serde_json::from_str::<AppError>(outcome).map_or_else(|_| outcome.to_owned(), |e| e.to_string())),
+        error: (state == JobState::Failed).then(|| error_of(&record)),
+        id: record.id,
+        started_by: record.started_by,
         created_at: record.created_at,
         updated_at: record.updated_at,
     }

@@ -1,10 +1,12 @@
 //! What every storage engine shares, below them: see Cargo.toml.
 
+pub mod bulk;
 pub mod clock;
 pub mod headers;
 pub mod ids;
 pub mod import;
 pub mod inputs;
+pub mod jobs;
 pub mod passwords;
 pub mod records;
 pub mod sessions;

@@ -90,6 +90,8 @@ pub struct Grant {
 pub struct LiveToken {
     pub id: String,
     pub application_id: String,
+    /// Who an action through it was taken by.
+    pub name: String,
     pub last_used_at: Option<i64>,
 }
 

@@ -19,6 +19,8 @@ pub mod db;
 pub mod devices_service;
 #[path = "../../store_sqlite/src/groups_service.rs"]
 pub mod groups_service;
+#[path = "../../store_sqlite/src/jobs_service.rs"]
+pub mod jobs_service;
 #[path = "../../store_sqlite/src/repo/mod.rs"]
 pub mod repo;
 #[path = "../../store_sqlite/src/sign_in_limits.rs"]
@@ -27,6 +29,8 @@ pub mod sign_in_limits;
 pub mod sign_in_service;
 #[path = "../../store_sqlite/src/store.rs"]
 mod store;
+#[path = "../../store_sqlite/src/user_bulk.rs"]
+pub mod user_bulk;
 #[path = "../../store_sqlite/src/user_export.rs"]
 pub mod user_export;
 #[path = "../../store_sqlite/src/user_import.rs"]
@@ -38,4 +42,6 @@ pub mod users_service;
 
 pub use engine::{Db, DbConn, DbPool};
 pub use store::{Store, DEFAULT_TOKEN_TTL_MS};
-pub use store_core::{clock, domain, error, headers, ids, import, inputs, passwords, records, sessions, sign_in_rules};
+pub use store_core::{
+    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+};

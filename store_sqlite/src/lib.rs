@@ -11,10 +11,12 @@ pub mod applications_service;
 pub mod db;
 pub mod devices_service;
 pub mod groups_service;
+pub mod jobs_service;
 pub mod repo;
 pub mod sign_in_limits;
 pub mod sign_in_service;
 mod store;
+pub mod user_bulk;
 pub mod user_export;
 pub mod user_import;
 pub mod user_lists;
@@ -23,4 +25,6 @@ pub mod users_service;
 // `crate::domain` and `crate::error` read as in the app; the engine-neutral parts as before.
 pub use engine::{Db, DbConn, DbPool};
 pub use store::{Store, DEFAULT_TOKEN_TTL_MS};
-pub use store_core::{clock, domain, error, headers, ids, import, inputs, passwords, records, sessions, sign_in_rules};
+pub use store_core::{
+    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+};

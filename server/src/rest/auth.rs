@@ -11,16 +11,23 @@ use crate::api::ApiError;
 /// A token's last use is written at most this often: one write a minute for a busy script.
 const LAST_USED_EVERY_MS: i64 = 60_000;
 
+/// The name of the API token a request came with (who started a job through it).
+#[derive(Clone)]
+pub struct TokenName(pub String);
+
 /// 401 without a live token; 403 when the token is for another application than the path's.
-pub async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn require_token(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     // Only the headers and path are borrowed across the awaits: the body is not `Sync`.
     match authorise(&state, request.headers(), request.uri().path()).await {
-        Ok(()) => next.run(request).await,
+        Ok(name) => {
+            request.extensions_mut().insert(TokenName(name));
+            next.run(request).await
+        }
         Err(refused) => refused.into_response(),
     }
 }
 
-async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) -> Result<(), ApiError> {
+async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) -> Result<String, ApiError> {
     let token = headers::bearer(request_headers).filter(|t| t.len() <= 256).ok_or(AppError::TokenRejected)?;
     let now = now_ms();
     let mut conn = state.acquire().await?;
@@ -37,5 +44,5 @@ async fn authorise(state: &AppState, request_headers: &HeaderMap, path: &str) ->
             tracing::warn!(%error, "could not record an API token's use");
         }
     }
-    Ok(())
+    Ok(live.name)
 }

@@ -5,6 +5,7 @@
 mod advanced_query;
 mod applications;
 mod auth;
+mod bulk;
 mod groups;
 mod list_params;
 pub mod openapi;
@@ -12,7 +13,7 @@ mod users;
 
 use app::error::AppError;
 use app::server::AppState;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use serde::Serialize;
 
@@ -28,6 +29,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             &format!("{app}/experience/users/{{user_id}}"),
             get(users::get).patch(users::patch).delete(users::delete).fallback(method_not_allowed),
         )
+        .route(&format!("{app}/experience/users/bulk"), post(bulk::start).fallback(method_not_allowed))
+        .route(&format!("{app}/experience/users/bulk/{{job_id}}"), get(bulk::job).fallback(method_not_allowed))
         .route(&format!("{app}/experience/groups"), get(groups::list).post(groups::create).fallback(method_not_allowed))
         .route(
             &format!("{app}/experience/groups/{{group_id}}"),

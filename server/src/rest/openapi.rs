@@ -14,11 +14,15 @@ pub struct Operation {
     pub status: u16,
     pub response: &'static str,
     pub list: bool,
+    /// A second success: its status and schema.
+    pub alt: Option<(u16, &'static str)>,
 }
 
 const APP: &str = "/applications/{applicationId}";
 const USERS: &str = "/applications/{applicationId}/experience/users";
 const USER: &str = "/applications/{applicationId}/experience/users/{experienceUserId}";
+const BULK: &str = "/applications/{applicationId}/experience/users/bulk";
+const BULK_JOB: &str = "/applications/{applicationId}/experience/users/bulk/{jobId}";
 const GROUPS: &str = "/applications/{applicationId}/experience/groups";
 const GROUP: &str = "/applications/{applicationId}/experience/groups/{experienceGroupId}";
 
@@ -31,6 +35,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "application",
         list: false,
+        alt: None,
     },
     Operation {
         method: "patch",
@@ -40,6 +45,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "application",
         list: false,
+        alt: None,
     },
     Operation {
         method: "get",
@@ -49,6 +55,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceUsers",
         list: true,
+        alt: None,
     },
     Operation {
         method: "post",
@@ -58,6 +65,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 201,
         response: "experienceUser",
         list: false,
+        alt: None,
     },
     Operation {
         method: "get",
@@ -67,6 +75,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceUser",
         list: false,
+        alt: None,
     },
     Operation {
         method: "patch",
@@ -76,6 +85,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceUser",
         list: false,
+        alt: None,
     },
     Operation {
         method: "delete",
@@ -85,6 +95,29 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "success",
         list: false,
+        alt: None,
+    },
+    Operation {
+        method: "post",
+        path: BULK,
+        summary: "Ours: a bulk action (add to / remove from group, set / remove tag, disable, enable, \
+                  invalidate tokens, delete) over users chosen by id or advanced query; dryRun answers the \
+                  preview (200), else the job starts (202); one bulk job at a time per application (409)",
+        request: Some("experienceUserBulkPost"),
+        status: 202,
+        response: "jobStarted",
+        list: false,
+        alt: Some((200, "experienceUserBulkPreview")),
+    },
+    Operation {
+        method: "get",
+        path: BULK_JOB,
+        summary: "Ours: a bulk job, its progress and report",
+        request: None,
+        status: 200,
+        response: "experienceUserBulkJob",
+        list: false,
+        alt: None,
     },
     Operation {
         method: "get",
@@ -94,6 +127,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceGroups",
         list: true,
+        alt: None,
     },
     Operation {
         method: "post",
@@ -103,6 +137,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 201,
         response: "experienceGroup",
         list: false,
+        alt: None,
     },
     Operation {
         method: "get",
@@ -112,6 +147,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceGroup",
         list: false,
+        alt: None,
     },
     Operation {
         method: "patch",
@@ -121,6 +157,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "experienceGroup",
         list: false,
+        alt: None,
     },
     Operation {
         method: "delete",
@@ -130,6 +167,7 @@ pub const OPERATIONS: &[Operation] = &[
         status: 200,
         response: "success",
         list: false,
+        alt: None,
     },
 ];
 
@@ -145,6 +183,10 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("experienceGroups", include_str!("../../schemas/experienceGroups.json")),
     ("experienceGroupPost", include_str!("../../schemas/experienceGroupPost.json")),
     ("experienceGroupPatch", include_str!("../../schemas/experienceGroupPatch.json")),
+    ("experienceUserBulkPost", include_str!("../../schemas/experienceUserBulkPost.json")),
+    ("experienceUserBulkPreview", include_str!("../../schemas/experienceUserBulkPreview.json")),
+    ("experienceUserBulkJob", include_str!("../../schemas/experienceUserBulkJob.json")),
+    ("jobStarted", include_str!("../../schemas/jobStarted.json")),
     ("success", include_str!("../../schemas/success.json")),
     ("error", include_str!("../../schemas/error.json")),
 ];
@@ -203,6 +245,9 @@ pub fn document() -> Value {
         if op.path == GROUP {
             parameters.push(path_param("experienceGroupId"));
         }
+        if op.path == BULK_JOB {
+            parameters.push(path_param("jobId"));
+        }
         if op.list {
             parameters.extend(list_params(op.path));
         }
@@ -212,6 +257,12 @@ pub fn document() -> Value {
             op.status.to_string(),
             json!({ "description": "Success", "content": { "application/json": { "schema": schema_ref(op.response) } } }),
         );
+        if let Some((status, schema)) = op.alt {
+            responses.insert(
+                status.to_string(),
+                json!({ "description": "Success", "content": { "application/json": { "schema": schema_ref(schema) } } }),
+            );
+        }
         for (status, what) in [
             ("400", "Invalid query or body"),
             ("401", "Missing, invalid, expired or revoked token"),

@@ -3,6 +3,7 @@
 
 mod applications;
 mod auth;
+mod bulk;
 mod chaos;
 mod common;
 mod connections;

@@ -135,6 +135,17 @@ async fn the_openapi_document_matches_the_routes() {
         s.api("POST", &format!("/applications/{}/experience/groups", s.app_id), Some(json!({ "name": "Barn" }))).await;
     let group_id = group.json()["id"].as_str().unwrap().to_owned();
 
+    // A bulk job to read back (its path names one).
+    let started = s
+        .api(
+            "POST",
+            &format!("/applications/{}/experience/users/bulk", s.app_id),
+            Some(json!({ "action": { "type": "invalidateTokens" }, "experienceUserIds": [user_id] })),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
+    let job_id = started.json()["jobId"].as_str().unwrap().to_owned();
+
     let paths = document["paths"].as_object().unwrap();
     let mut operations = 0;
     for (path, item) in paths {
@@ -142,14 +153,17 @@ async fn the_openapi_document_matches_the_routes() {
             operations += 1;
             let documented: Vec<u16> =
                 operation["responses"].as_object().unwrap().keys().map(|k| k.parse().unwrap()).collect();
-            let target = fill(path, &s.app_id, &user_id, &group_id);
+            let target = fill(path, &s.app_id, &user_id, &group_id).replace("{jobId}", &job_id);
             // A body that parses but changes nothing harmful; deletes run last, below.
             if method == "delete" {
                 continue;
             }
-            let body = operation.get("requestBody").map(|_| match (method.as_str(), path.ends_with("/users")) {
-                ("post", true) => json!({ "email": "bob@example.com", "password": "a-good-password" }),
-                ("post", false) => json!({ "name": "Loft" }),
+            let body = operation.get("requestBody").map(|_| match (method.as_str(), path.rsplit('/').next()) {
+                ("post", Some("users")) => json!({ "email": "bob@example.com", "password": "a-good-password" }),
+                ("post", Some("bulk")) => {
+                    json!({ "action": { "type": "invalidateTokens" }, "experienceUserIds": [user_id], "dryRun": true })
+                }
+                ("post", _) => json!({ "name": "Loft" }),
                 _ => json!({}),
             });
             let answer = s.api(&method.to_uppercase(), &target, body).await;

@@ -28,12 +28,21 @@ async fn call_with_every_argument(
     cookie: Option<&str>,
 ) -> crate::common::Answer {
     let endpoint = path.trim_start_matches("/api/");
-    if endpoint == "users/list" {
-        let body = serde_json::json!({ "application_id": application, "query": ListQuery::default() }).to_string();
-        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
-        return app.json("POST", path, Some(&body), &headers).await;
-    }
     let id = "aaaaaaaaaaaaaaaaaaaaaaaa";
+    // The ones that take JSON (nested arguments).
+    let json_body = match endpoint {
+        "users/list" => Some(serde_json::json!({ "application_id": application, "query": ListQuery::default() })),
+        "users/bulk-preview" | "users/bulk-start" => Some(serde_json::json!({
+            "application_id": application,
+            "target": { "ids": [id] },
+            "action": { "type": "enable" },
+        })),
+        _ => None,
+    };
+    if let Some(body) = json_body {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        return app.json("POST", path, Some(&body.to_string()), &headers).await;
+    }
     let form = [
         ("application_id", application),
         ("id", application),

@@ -52,7 +52,7 @@ pub async fn revoke(conn: &mut DbConn, application_id: &str, id: &str, now: i64)
 pub async fn find_live(conn: &mut DbConn, token_hash: &str, now: i64) -> Result<Option<LiveToken>, sqlx::Error> {
     sqlx::query_as!(
         LiveToken,
-        r#"SELECT id AS "id!", application_id AS "application_id!", last_used_at FROM api_tokens
+        r#"SELECT id AS "id!", application_id AS "application_id!", name, last_used_at FROM api_tokens
            WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"#,
         token_hash,
         now

@@ -35,10 +35,25 @@ pub async fn set_progress(conn: &mut DbConn, id: &str, progress: &str, now: i64)
     Ok(())
 }
 
-pub async fn finish(conn: &mut DbConn, id: &str, state: &str, outcome: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE jobs SET state = $1, outcome = $2, updated_at = $3 WHERE id = $4", state, outcome, now, id)
-        .execute(conn)
-        .await?;
+/// Records the job's end: its state, last progress and outcome.
+pub async fn finish(
+    conn: &mut DbConn,
+    id: &str,
+    state: &str,
+    progress: &str,
+    outcome: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE jobs SET state = $1, progress = $2, outcome = $3, updated_at = $4 WHERE id = $5",
+        state,
+        progress,
+        outcome,
+        now,
+        id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -70,5 +85,25 @@ pub async fn recent(
         limit
     )
     .fetch_all(conn)
+    .await
+}
+
+/// The application's job of this kind still running (its row moved after `alive_since`), if any.
+pub async fn running(
+    conn: &mut DbConn,
+    application_id: &str,
+    kind: &str,
+    alive_since: i64,
+) -> Result<Option<JobRecord>, sqlx::Error> {
+    sqlx::query_as!(
+        JobRecord,
+        r#"SELECT id AS "id!", application_id, kind, started_by, state, progress, outcome, created_at, updated_at
+           FROM jobs WHERE application_id = $1 AND kind = $2 AND state = 'running' AND updated_at > $3
+           ORDER BY created_at DESC LIMIT 1"#,
+        application_id,
+        kind,
+        alive_since
+    )
+    .fetch_optional(conn)
     .await
 }

@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod memberships;
 pub mod sessions;
 pub mod sign_in_failures;
+pub mod user_bulk;
 pub mod user_filter_sql;
 pub mod user_list;
 pub mod user_tags;

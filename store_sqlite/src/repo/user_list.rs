@@ -407,3 +407,23 @@ pub async fn count(
     qb.push(") AS selected");
     qb.build_query_scalar().fetch_one(conn).await
 }
+
+/// The ids of up to `limit` users `filter` selects, in id order after `after`: a whole
+/// selection read in batches (a bulk action's users).
+pub async fn ids(
+    conn: &mut DbConn,
+    application_id: &str,
+    filter: &UserFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let plan = Plan::new(conn, application_id, filter, false).await?;
+    let mut qb = QueryBuilder::new("");
+    plan.push_select(&mut qb, "u.id");
+    if let Some(after) = after {
+        push_keyset(&mut qb, OrderBy::Id, ">", &Cursor::Id(after.to_owned()));
+    }
+    push_order(&mut qb, OrderBy::Id, false);
+    qb.push(" LIMIT ").push_bind(limit);
+    qb.build_query_scalar().fetch_all(conn).await
+}

@@ -159,15 +159,14 @@ pub async fn set_user_disabled(
     disable: Option<String>,
     until: Option<String>,
 ) -> Result<UserDetail, AppError> {
-    use crate::server::{clock::parse_rfc3339, context, users_service, users_service::UserInput};
+    use crate::server::{context, users_service, users_service::UserInput};
     use ::model::users::DISABLED_UNTIL_ENABLED;
     context::respond(async move {
         context::open_application(&application_id).await?;
         let state = context::state()?;
         let until = match until.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             None => DISABLED_UNTIL_ENABLED,
-            // A `datetime-local` value has no zone (the page shows UTC), and seconds only if set.
-            Some(text) => parse_rfc3339(&format!("{text}{}", if text.len() == 16 { ":00Z" } else { "Z" }))
+            Some(text) => ::model::timestamps::parse_local_as_utc(text)
                 .ok_or_else(|| AppError::field("disabledUntil", "Enter a date and time, like 2026-12-01T09:00"))?,
         };
         let input = UserInput { disabled_until: Some(disable.is_some().then_some(until)), ..UserInput::default() };

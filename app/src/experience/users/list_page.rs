@@ -3,6 +3,8 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::bulk_bar::{BulkBar, BulkJobPanel, Selected};
+use super::state_box::DisableUserDialog;
 use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
 use super::{
     format_time, list_users, DeleteUser, InvalidateUserTokens, LastSignIn, ListQuery, PageAt, SetUserDisabled, SortDir,
@@ -13,6 +15,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
 use crate::experience::groups::{list_groups, tree_order};
+use crate::experience::users::bulk_api::grouped;
 
 /// "Users & Groups": the three list views of one application's experience users.
 #[component]
@@ -25,9 +28,12 @@ pub fn UsersPage() -> impl IntoView {
     let set_disabled = ServerAction::<SetUserDisabled>::new();
     let application = Resource::new(move || app_id.get(), get_application);
     let groups = Resource::new(move || app_id.get(), list_groups);
+    // A bulk job that ends changes rows: the page is read again.
+    let bulk_done = RwSignal::new(0u32);
     let page = Resource::new(
         move || {
-            let versions = (delete.version().get(), invalidate.version().get(), set_disabled.version().get());
+            let versions =
+                (delete.version().get(), invalidate.version().get(), set_disabled.version().get(), bulk_done.get());
             (app_id.get(), query.get(), versions)
         },
         |(app, query, _)| list_users(app, query),
@@ -42,6 +48,15 @@ pub fn UsersPage() -> impl IntoView {
         let hashes = if with_hashes.get() { "&hashes=1" } else { "" };
         format!("{}/export{params}{glue}format={format}{hashes}", base())
     };
+    // Ticked rows or the whole selection; another view, filter, sort or page starts over.
+    let selected = RwSignal::new(None::<Selected>);
+    Effect::new(move |_| {
+        query.track();
+        selected.set(None);
+    });
+    let page_ids = RwSignal::new(Vec::<String>::new());
+    let matching_text = RwSignal::new(String::new());
+    let started_job = RwSignal::new(None::<String>);
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
     let to_disable = RwSignal::new(None::<UserRow>);
@@ -177,6 +192,10 @@ pub fn UsersPage() -> impl IntoView {
                 <PageSizeSelect query href=move |q| href(q)/>
             </div>
 
+            <BulkJobPanel app_id started=started_job on_finished=move || bulk_done.update(|n| *n += 1)/>
+            <BulkBar app_id query selected matching_text=matching_text.into()
+                groups=Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default())
+                on_started=move |job| started_job.set(Some(job))/>
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || invalidate.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || set_disabled.value().get().and_then(Result::err))/>
@@ -206,9 +225,49 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(p) => {
                         let q = query.get_untracked();
                         let shown = p.rows.len();
+                        let ids: Vec<String> = p.rows.iter().map(|r| r.id.clone()).collect();
+                        let several_pages = p.next.is_some() || p.prev.is_some();
+                        let total = if p.matching > MATCH_COUNT_CAP {
+                            format!("more than {}", grouped(MATCH_COUNT_CAP as u64))
+                        } else {
+                            grouped(p.matching as u64)
+                        };
+                        page_ids.set(ids.clone());
+                        matching_text.set(total.clone());
+                        let page_ticked = move || match selected.get() {
+                            Some(Selected::AllMatching) => true,
+                            Some(Selected::Rows(ticked)) => page_ids.with(|ids| !ids.is_empty() && ids.iter().all(|id| ticked.contains(id))),
+                            None => false,
+                        };
+                        let total_for_banner = total.clone();
                         view! {
+                            <Show when=move || several_pages && page_ticked()>
+                                <p class="banner select-all" role="status">
+                                    {
+                                        let total = total_for_banner.clone();
+                                        move || if selected.get() == Some(Selected::AllMatching) {
+                                            view! {
+                                                {format!("All {total} matching users are selected. ")}
+                                                <button type="button" class="link" on:click=move |_| selected.set(None)>"Clear selection"</button>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                {format!("All {shown} on this page are selected. ")}
+                                                <button type="button" class="link" on:click=move |_| selected.set(Some(Selected::AllMatching))>
+                                                    {format!("Select all {total} matching")}
+                                                </button>
+                                            }.into_any()
+                                        }
+                                    }
+                                </p>
+                            </Show>
                             <table class="users">
                                 <thead><tr>
+                                    <th scope="col" class="select">
+                                        <input type="checkbox" aria-label="Select every user on this page"
+                                            prop:checked=page_ticked
+                                            on:change=move |ev| selected.set(event_target_checked(&ev).then(|| Selected::Rows(page_ids.get_untracked())))/>
+                                    </th>
                                     <SortHeader field=SortField::Email query=q.clone() href=move |q| href(q)/>
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"Groups"</th>
@@ -218,7 +277,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|row| view! {
-                                        <UserRowView row base=base()
+                                        <UserRowView row base=base() selected page_ids
                                             on_delete=move |r| to_delete.set(Some(r))
                                             on_invalidate=move |r| to_invalidate.set(Some(r))
                                             on_disable=move |r| to_disable.set(Some(r))
@@ -256,26 +315,9 @@ pub fn UsersPage() -> impl IntoView {
                     />
                 }
             })}
-            {move || to_disable.get().map(|row| {
-                let app = app_id.get_untracked();
-                let id = row.id.clone();
-                view! {
-                    <ConfirmDialog
-                        title="Disable this user?"
-                        message=format!("{} cannot sign in until enabled again, and every token they hold stops working at once. Their password, groups and tags stay. (To disable until a time, use their page.)", row.email)
-                        confirm_label="Disable user"
-                        pending=set_disabled.pending()
-                        on_confirm=move || {
-                            set_disabled.dispatch(SetUserDisabled {
-                                application_id: app.clone(),
-                                user_id: id.clone(),
-                                disable: Some("on".into()),
-                                until: None,
-                            });
-                        }
-                        on_cancel=move || to_disable.set(None)
-                    />
-                }
+            {move || to_disable.get().map(|row| view! {
+                <DisableUserDialog action=set_disabled app_id=app_id.get_untracked() user_id=row.id.clone()
+                    email=row.email.clone() until=String::new() on_close=move || to_disable.set(None)/>
             })}
             {move || to_invalidate.get().map(|row| view! {
                 <InvalidateUserDialog
@@ -295,6 +337,8 @@ pub fn UsersPage() -> impl IntoView {
 fn UserRowView(
     row: UserRow,
     base: String,
+    selected: RwSignal<Option<Selected>>,
+    page_ids: RwSignal<Vec<String>>,
     on_delete: impl Fn(UserRow) + Send + Sync + 'static,
     on_invalidate: impl Fn(UserRow) + Send + Sync + 'static,
     on_disable: impl Fn(UserRow) + Send + Sync + 'static,
@@ -315,8 +359,35 @@ fn UserRowView(
             let _ = details.remove_attribute("open");
         }
     };
+    let id = row.id.clone();
+    let ticked = {
+        let id = id.clone();
+        move || match selected.get() {
+            Some(Selected::AllMatching) => true,
+            Some(Selected::Rows(ids)) => ids.contains(&id),
+            None => false,
+        }
+    };
+    // Unticking one row of the whole selection keeps the rest of the page ticked.
+    let toggle = move |on: bool| {
+        let mut ids = match selected.get_untracked() {
+            Some(Selected::AllMatching) => page_ids.get_untracked(),
+            Some(Selected::Rows(ids)) => ids,
+            None => Vec::new(),
+        };
+        ids.retain(|other| *other != id);
+        if on {
+            ids.push(id.clone());
+        }
+        selected.set((!ids.is_empty()).then_some(Selected::Rows(ids)));
+    };
+    let tick_label = format!("Select {}", row.email);
     view! {
         <tr>
+            <td class="select">
+                <input type="checkbox" aria-label=tick_label prop:checked=ticked
+                    on:change=move |ev| toggle(event_target_checked(&ev))/>
+            </td>
             <td>
                 <A href=edit.clone()>{row.email.clone()}</A>
                 {disabled.then(|| view! { " " <span class="badge disabled">"Disabled"</span> })}

@@ -2,6 +2,8 @@
 
 mod access;
 mod api;
+mod bulk_api;
+mod bulk_bar;
 mod edit_page;
 mod fields;
 mod import_page;
@@ -17,6 +19,7 @@ pub use ::model::user_query::*;
 pub use ::model::users::*;
 pub use access::{get_user_access, EffectiveAccess, UserAccess};
 pub use api::*;
+pub use bulk_api::*;
 pub use edit_page::EditUserPage;
 pub use fields::EMAIL_TAKEN;
 pub use import_page::ImportUsersPage;

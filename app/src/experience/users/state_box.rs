@@ -77,27 +77,47 @@ pub fn UserStateBox(app_id: String, user_id: String, email: String, disabled_unt
         </section>
         <Show when=move || confirming.get()>
             {
-                let (app, id, email) = (app_id.clone(), user_id.clone(), email.clone());
-                let when = until.get_untracked();
-                let end = if when.is_empty() { "until enabled again".to_owned() } else { format!("until {} UTC", when.replace('T', " ")) };
+                let (app_id, user_id, email) = (app_id.clone(), user_id.clone(), email.clone());
                 view! {
-                    <ConfirmDialog
-                        title="Disable this user?"
-                        message=format!("{email} cannot sign in {end}, and every token they hold stops working at once (and stays refused after they are enabled). Their password, groups and tags stay.")
-                        confirm_label="Disable user"
-                        pending=action.pending()
-                        on_confirm=move || {
-                            action.dispatch(SetUserDisabled {
-                                application_id: app.clone(),
-                                user_id: id.clone(),
-                                disable: Some("on".into()),
-                                until: Some(until.get_untracked()),
-                            });
-                        }
-                        on_cancel=move || confirming.set(false)
-                    />
+                    <DisableUserDialog action app_id user_id email until=until.get_untracked()
+                        on_close=move || confirming.set(false)/>
                 }
             }
         </Show>
+    }
+}
+
+/// The confirmation of disabling one user (until `until`, a `datetime-local` value in UTC, or
+/// until enabled when empty), used by the row menu and the edit page's box.
+#[component]
+pub fn DisableUserDialog(
+    action: ServerAction<SetUserDisabled>,
+    app_id: String,
+    user_id: String,
+    email: String,
+    until: String,
+    on_close: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let end = if until.is_empty() {
+        "until enabled again".to_owned()
+    } else {
+        format!("until {} UTC", until.replace('T', " "))
+    };
+    view! {
+        <ConfirmDialog
+            title="Disable this user?"
+            message=format!("{email} cannot sign in {end}, and every token they hold stops working at once (and stays refused after they are enabled). Their password, groups and tags stay.")
+            confirm_label="Disable user"
+            pending=action.pending()
+            on_confirm=move || {
+                action.dispatch(SetUserDisabled {
+                    application_id: app_id.clone(),
+                    user_id: user_id.clone(),
+                    disable: Some("on".into()),
+                    until: Some(until.clone()),
+                });
+            }
+            on_cancel=on_close
+        />
     }
 }
