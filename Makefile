@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase bench-export bench-import chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase bench-export bench-import bench-bulk chaos tti fuzz
 
 run:
 	scripts/run
@@ -48,6 +48,9 @@ bench-export: bootstrap
 
 bench-import: bootstrap
 	scripts/bench-import
+
+bench-bulk: bootstrap
+	scripts/bench-bulk
 
 bench-connections: bootstrap
 	scripts/bench-connections

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod components;
 pub mod devices;
 pub mod experience;
+pub mod history;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!(":app/devices/:device") view=DevicePage/>
                     <Route path=path!(":app/settings") view=SettingsPage/>
                     <Route path=path!(":app/api-tokens") view=ApiTokensPage/>
+                    <Route path=path!(":app/activity") view=history::ActivityPage/>
                 </ParentRoute>
             </Routes>
         </Router>

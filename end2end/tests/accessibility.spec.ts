@@ -42,6 +42,17 @@ test("every admin page, with data, has no serious accessibility violation", asyn
   const pages: [string, () => Promise<void>][] = [
     ["applications", () => page.goto("/applications").then(() => {})],
     ["users list", () => page.goto(users).then(() => {})],
+    ["users list, a bulk action's preview", async () => {
+      await page.goto(users);
+      await hydrated(page);
+      await page.getByRole("checkbox", { name: "Select every user on this page" }).check();
+      const bar = page.getByRole("region", { name: "Bulk actions" });
+      await bar.getByLabel("Action", { exact: true }).selectOption({ label: "Set tag" });
+      await bar.getByLabel("Key", { exact: true }).fill("zone");
+      await bar.getByLabel("Value", { exact: true }).fill("north");
+      await bar.getByRole("button", { name: "Preview…" }).click();
+      await expect(page.getByRole("dialog", { name: "Before it runs" })).toContainText("1 user will get the tag zone = north");
+    }],
     ["new user", () => page.goto(`${users}/new`).then(() => {})],
     ["import users, a file checked", async () => {
       await page.goto(`${users}/import`);

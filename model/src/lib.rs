@@ -2,6 +2,7 @@
 
 pub mod api_tokens;
 pub mod applications;
+pub mod audit;
 pub mod devices;
 pub mod domain;
 pub mod error;

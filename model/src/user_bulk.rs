@@ -55,6 +55,11 @@ impl BulkAction {
         ("delete", "Delete"),
     ];
 
+    /// The words for an action's name ("delete" → "Delete").
+    pub fn label(name: &str) -> &str {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map_or(name, |(_, label)| label)
+    }
+
     /// Past tense, for a report: "Deleted", "Added to Barn".
     pub fn done_label(&self, group_name: &str) -> String {
         match self {

@@ -11,7 +11,7 @@ use app::error::AppError;
 use app::experience::users::ListQuery;
 use app::server::records::{ExportBatch, ExportedUser};
 use app::server::sessions::CurrentAdmin;
-use app::server::{clock::rfc3339, user_export, AppState, Store};
+use app::server::{audit, clock::rfc3339, user_export, AppState, Store};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -91,7 +91,8 @@ pub fn stream(
     with_hashes: bool,
 ) -> mpsc::Receiver<Result<Bytes, AppError>> {
     let (chunks, receiver) = mpsc::channel(2);
-    tokio::spawn(async move {
+    // The export is its caller's, on its own task too (the history names who took hashes).
+    tokio::spawn(audit::acting_as(audit::current_actor(), async move {
         let (batches, mut batches_in) = mpsc::channel::<ExportBatch>(2);
         let reading = user_export::run(&store, &application_id, &query, with_hashes, batches);
         let writing = async {
@@ -114,7 +115,7 @@ pub fn stream(
             }
         };
         let _ = chunks.send(last).await;
-    });
+    }));
     receiver
 }
 

@@ -1,5 +1,8 @@
+use app::server::audit::{acting_as, Actor};
 use app::server::import::{ImportMode, ImportOptions};
-use app::server::{api_tokens_service, passwords::PasswordHasher, user_import, AppState, PoolSettings, Store};
+use app::server::{
+    api_tokens_service, audit_service, passwords::PasswordHasher, user_import, AppState, PoolSettings, Store,
+};
 use clap::{Args, Parser, Subcommand};
 use leptos::config::get_configuration;
 use server::bootstrap::{ensure_first_admin, FirstAdmin};
@@ -93,6 +96,10 @@ struct ServeSettings {
     #[arg(long, env = "REQUEST_TIMEOUT_SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     request_timeout_seconds: u64,
+    /// How many days the history (audit log) keeps an entry; older ones are removed hourly.
+    #[arg(long, env = "AUDIT_RETENTION_DAYS", default_value_t = app::server::audit::DEFAULT_RETENTION_DAYS,
+          value_parser = clap::value_parser!(i64).range(1..))]
+    audit_retention_days: i64,
 }
 
 #[derive(Subcommand)]
@@ -167,6 +174,8 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
+    // What a command changes is recorded as the shell's.
+    let shell = Actor { name: "shell (server command)".into(), address: String::new() };
     let result = match cli.command {
         None => serve(&cli.database_url, &cli.pool, cli.serve).await,
         Some(Command::Migrate) => migrate(&cli.database_url, &cli.pool).await,
@@ -176,7 +185,8 @@ async fn main() -> ExitCode {
                 "view" => Some(view.clone()),
                 _ => None,
             });
-            export(&cli.database_url, &cli.pool, application, &format, query, include_password_hashes).await
+            let done = export(&cli.database_url, &cli.pool, application, &format, query, include_password_hashes);
+            acting_as(shell, done).await
         }
         Some(Command::Import { application, file, mode, dry_run, create_groups, skip_bad_rows, json }) => {
             let options = ImportOptions {
@@ -185,10 +195,11 @@ async fn main() -> ExitCode {
                 skip_bad_rows,
                 dry_run,
             };
-            import(&cli.database_url, &cli.pool, &application, &file, options, json).await
+            acting_as(shell, import(&cli.database_url, &cli.pool, &application, &file, options, json)).await
         }
         Some(Command::ApiToken(ApiTokenCommand::Create { application, name, expires_in_days })) => {
-            create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days).await
+            let done = create_api_token(&cli.database_url, &cli.pool, &application, &name, expires_in_days);
+            acting_as(shell, done).await
         }
     };
     match result {
@@ -291,6 +302,20 @@ async fn create_api_token(
     Ok(())
 }
 
+/// Removes the history's entries past the retention, at the start and every hour after, a batch
+/// per statement (requests wait little between two).
+async fn sweep_history(store: Store, days: i64) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    loop {
+        every.tick().await;
+        match audit_service::sweep(&store, days).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, days, "history entries past the retention removed"),
+            Err(error) => tracing::warn!(%error, "the history's retention sweep failed"),
+        }
+    }
+}
+
 fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
@@ -314,6 +339,7 @@ async fn serve(database_url: &str, pool: &PoolArgs, settings: ServeSettings) -> 
         FirstAdmin::Existing => println!("Administrators exist already: sign in with one of them."),
     }
 
+    tokio::spawn(sweep_history(store.clone(), settings.audit_retention_days));
     let addr = options.site_addr;
     let mut state = AppState::new(options, store);
     state.set_token_ttl_ms(settings.experience_token_ttl_seconds.saturating_mul(1000));

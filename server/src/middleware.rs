@@ -1,4 +1,6 @@
 use app::error::AppError;
+use app::server::audit::{acting_as, Actor};
+use app::server::client_ip;
 use app::server::sessions::{hash_token, token_from_headers, CurrentAdmin};
 use app::server::{clock::now_ms, repo, AppState};
 use axum::extract::{Request, State};
@@ -57,7 +59,14 @@ pub async fn sessions(State(state): State<AppState>, mut request: Request, next:
         };
         return Redirect::to(&target).into_response();
     }
-    next.run(request).await
+    // What the administrator changes is recorded as theirs, from their address.
+    match request.extensions().get::<CurrentAdmin>() {
+        Some(admin) => {
+            let address = client_ip::of(request.extensions(), request.headers(), state.proxy_hops).to_string();
+            acting_as(Actor { name: admin.email.clone(), address }, next.run(request)).await
+        }
+        None => next.run(request).await,
+    }
 }
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<CurrentAdmin>, sqlx::Error> {

@@ -1,7 +1,9 @@
 //! Starting a bulk action as a job, for every door: the action checked and the selection read
 //! before anything runs, the typed count a deletion asks for compared, then the job.
 
+use crate::audit;
 use crate::bulk::{action_name, BulkAction, BulkProgress, BulkSelection, StoredProgress, JOB_KIND};
+use crate::clock::now_ms;
 use crate::error::AppError;
 use crate::job_runner::{self, NewJob};
 use crate::{user_bulk, Store};
@@ -27,7 +29,15 @@ pub async fn start(
     }
     let name = action_name(&action);
     let first = StoredProgress { action: name.clone(), progress: BulkProgress { done: 0, total } };
-    let new = NewJob { application_id: application_id.clone(), kind: JOB_KIND, started_by, exclusive: true };
+    let what = format!("{} — {} users", BulkAction::label(&name), grouped(total));
+    let entry = audit::entry(&application_id, "users.bulk", None, &what, &[], now_ms());
+    let new = NewJob {
+        application_id: application_id.clone(),
+        kind: JOB_KIND,
+        started_by,
+        exclusive: true,
+        entry: Some(entry),
+    };
     job_runner::start(store, new, first, move |store, progress| async move {
         let report = |p: BulkProgress| {
             progress.send_replace(StoredProgress { action: name.clone(), progress: p });

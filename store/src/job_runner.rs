@@ -9,9 +9,10 @@ use std::time::Duration;
 use serde::Serialize;
 use tokio::sync::watch;
 
+use crate::audit::{acting_as, current_actor};
 use crate::clock::now_ms;
 use crate::error::AppError;
-use crate::records::JobRecord;
+use crate::records::{AuditRecord, JobRecord};
 use crate::{ids, jobs_service, repo, Store};
 
 /// How often a running job's row is written: its progress, or only that it is alive.
@@ -24,6 +25,8 @@ pub struct NewJob {
     pub started_by: String,
     /// At most one running job of this kind per application.
     pub exclusive: bool,
+    /// The history's entry of the job, written with its row.
+    pub entry: Option<AuditRecord>,
 }
 
 /// Records the job and starts `work` on a task of its own; answers the job's id. `work` gets
@@ -47,10 +50,12 @@ where
         created_at: now,
         updated_at: now,
     };
-    jobs_service::open(store, &job, new.exclusive).await?;
+    jobs_service::open(store, &job, new.exclusive, new.entry.as_ref()).await?;
     let id = job.id.clone();
     let store = store.clone();
-    tokio::spawn(async move {
+    // The job's changes are its starter's, on its own task too.
+    let actor = current_actor();
+    tokio::spawn(acting_as(actor, async move {
         let (progress, seen) = watch::channel(first);
         let last = seen.clone();
         let beat = tokio::spawn(heartbeat(store.clone(), job.id.clone(), seen));
@@ -58,7 +63,7 @@ where
         beat.abort();
         let last = serde_json::to_string(&*last.borrow()).unwrap_or_default();
         finish(&store, &job, &last, result).await;
-    });
+    }));
     Ok(id)
 }
 

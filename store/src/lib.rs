@@ -14,7 +14,7 @@ pub mod repo;
 pub use open::{Engine, PoolSettings};
 pub use services::*;
 pub use store_core::{
-    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+    audit, bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
 };
 pub use store_sqlite::DEFAULT_TOKEN_TTL_MS;
 

@@ -15,8 +15,6 @@ pub mod api_tokens {
             => repo::api_tokens::find_live;
         pub async fn list(application_id: &str) -> Result<Vec<ApiTokenInfo>, sqlx::Error> => repo::api_tokens::list;
         pub async fn record_use(id: &str, now: i64) -> Result<(), sqlx::Error> => repo::api_tokens::record_use;
-        pub async fn revoke(application_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error>
-            => repo::api_tokens::revoke;
     }
 }
 

@@ -20,6 +20,7 @@ pub mod api_tokens_service {
     conn_fns! {
         pub async fn create(application_id: &str, name: &str, expires_at: Option<i64>) -> Result<NewApiToken, AppError>
             => api_tokens_service::create;
+        pub async fn revoke(application_id: &str, token_id: &str) -> Result<(), AppError> => api_tokens_service::revoke;
     }
 }
 
@@ -168,10 +169,11 @@ pub mod users_service {
 
 pub mod jobs_service {
     use crate::error::AppError;
-    use crate::records::JobRecord;
+    use crate::records::{AuditRecord, JobRecord};
 
     store_fns! {
-        pub async fn open(job: &JobRecord, exclusive: bool) -> Result<(), AppError> => jobs_service::open;
+        pub async fn open(job: &JobRecord, exclusive: bool, entry: Option<&AuditRecord>) -> Result<(), AppError>
+            => jobs_service::open;
     }
 }
 
@@ -197,5 +199,20 @@ pub mod user_bulk {
             unknown: &[String],
             progress: &(dyn Fn(BulkProgress) + Send + Sync),
         ) -> Result<BulkReport, AppError> => user_bulk::run;
+    }
+}
+
+pub mod audit_service {
+    use crate::audit::{AuditFilter, AuditPage};
+    use crate::error::AppError;
+    use crate::records::AuditRecord;
+
+    conn_fns! {
+        pub async fn page(application_id: &str, filter: &AuditFilter, cursor: Option<&str>, size: i64)
+            -> Result<AuditPage, AppError> => audit_service::page;
+    }
+    store_fns! {
+        pub async fn record(entry: &AuditRecord) -> Result<(), AppError> => audit_service::record;
+        pub async fn sweep(days: i64) -> Result<u64, AppError> => audit_service::sweep;
     }
 }

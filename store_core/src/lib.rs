@@ -1,5 +1,6 @@
 //! What every storage engine shares, below them: see Cargo.toml.
 
+pub mod audit;
 pub mod bulk;
 pub mod clock;
 pub mod headers;

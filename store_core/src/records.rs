@@ -221,3 +221,17 @@ pub struct ExportBatch {
     pub tag_keys: std::sync::Arc<[String]>,
     pub users: Vec<ExportedUser>,
 }
+
+/// One entry of an application's history, as stored (`changes` is JSON).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: String,
+    pub application_id: String,
+    pub at: i64,
+    pub actor: String,
+    pub address: String,
+    pub action: String,
+    pub user_id: Option<String>,
+    pub subject: String,
+    pub changes: String,
+}

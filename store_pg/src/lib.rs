@@ -14,6 +14,8 @@ pub mod admins_service;
 pub mod api_tokens_service;
 #[path = "../../store_sqlite/src/applications_service.rs"]
 pub mod applications_service;
+#[path = "../../store_sqlite/src/audit_service.rs"]
+pub mod audit_service;
 pub mod db;
 #[path = "../../store_sqlite/src/devices_service.rs"]
 pub mod devices_service;
@@ -43,5 +45,5 @@ pub mod users_service;
 pub use engine::{Db, DbConn, DbPool};
 pub use store::{Store, DEFAULT_TOKEN_TTL_MS};
 pub use store_core::{
-    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+    audit, bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
 };

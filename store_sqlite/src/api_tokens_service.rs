@@ -4,9 +4,11 @@ use crate::engine::DbConn;
 use rand::RngCore;
 
 use super::{clock::now_ms, ids, repo, sessions::hash_token};
+use crate::audit::{self, Change};
 use crate::domain::ApplicationName;
 use crate::error::AppError;
 use model::api_tokens::{ApiTokenInfo, NewApiToken};
+use model::users::format_time;
 
 /// Secrets carry a recognisable prefix (so leaked ones can be found by scanners) and 256 random bits.
 pub fn new_secret() -> String {
@@ -40,6 +42,24 @@ pub async fn create(
         last_used_at: None,
     };
     let secret = new_secret();
-    repo::api_tokens::insert(conn, &info, application_id, &hash_token(&secret)).await?;
+    let mut tx = super::db::begin_application_write_on(conn, application_id).await?;
+    repo::api_tokens::insert(&mut tx, &info, application_id, &hash_token(&secret)).await?;
+    let expires =
+        Change::new("expires", None, Some(expires_at.map_or_else(|| "never".into(), |at| format_time(Some(at)))));
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "api_token.create", None, &info.name, &[expires], now))
+        .await?;
+    tx.commit().await?;
     Ok(NewApiToken { info, secret })
+}
+
+/// Revokes a token: requests carrying it fail from now on.
+pub async fn revoke(conn: &mut DbConn, application_id: &str, token_id: &str) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = super::db::begin_application_write_on(conn, application_id).await?;
+    let name = repo::api_tokens::revoke(&mut tx, application_id, token_id, now)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This token".into()))?;
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "api_token.revoke", None, &name, &[], now)).await?;
+    tx.commit().await?;
+    Ok(())
 }

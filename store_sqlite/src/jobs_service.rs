@@ -4,13 +4,18 @@
 use super::{clock::now_ms, db, repo, Store};
 use crate::error::AppError;
 use crate::jobs::STALE_AFTER_MS;
-use crate::records::JobRecord;
+use crate::records::{AuditRecord, JobRecord};
 use model::users::format_time;
 
-/// Inserts the job's row; with `exclusive`, refuses while another job of its kind runs in the
-/// application. The check and the insert share the application's write transaction, so two
-/// instances starting at once cannot both pass it.
-pub async fn open(state: &Store, job: &JobRecord, exclusive: bool) -> Result<(), AppError> {
+/// Inserts the job's row, and its history entry if it has one; with `exclusive`, refuses while
+/// another job of its kind runs in the application. The check and the insert share the
+/// application's write transaction, so two instances starting at once cannot both pass it.
+pub async fn open(
+    state: &Store,
+    job: &JobRecord,
+    exclusive: bool,
+    entry: Option<&AuditRecord>,
+) -> Result<(), AppError> {
     let mut tx = db::begin_application_write(&state.pool, &job.application_id).await?;
     if exclusive {
         let alive_since = now_ms() - STALE_AFTER_MS;
@@ -24,6 +29,9 @@ pub async fn open(state: &Store, job: &JobRecord, exclusive: bool) -> Result<(),
         }
     }
     repo::jobs::insert(&mut tx, job).await?;
+    if let Some(entry) = entry {
+        repo::audit::insert(&mut tx, entry).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

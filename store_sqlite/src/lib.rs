@@ -8,6 +8,7 @@ mod engine;
 pub mod admins_service;
 pub mod api_tokens_service;
 pub mod applications_service;
+pub mod audit_service;
 pub mod db;
 pub mod devices_service;
 pub mod groups_service;
@@ -26,5 +27,5 @@ pub mod users_service;
 pub use engine::{Db, DbConn, DbPool};
 pub use store::{Store, DEFAULT_TOKEN_TTL_MS};
 pub use store_core::{
-    bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
+    audit, bulk, clock, domain, error, headers, ids, import, inputs, jobs, passwords, records, sessions, sign_in_rules,
 };

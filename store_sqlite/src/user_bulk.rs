@@ -4,12 +4,14 @@
 //! names, so a user saved meanwhile keeps their save and gets the action too.
 
 use super::{clock::now_ms, db, repo, Store};
+use crate::audit::{self, Change};
 use crate::bulk::{action_name, BulkAction, BulkPreview, BulkProgress, BulkReport, BulkSelection, BATCH};
 use crate::domain::user_filter::{Field, Op, Scalar, UserFilter};
 use crate::domain::{TagKey, TagValue};
 use crate::engine::DbConn;
 use crate::error::{AppError, FieldErrors};
-use model::users::DISABLED_UNTIL_ENABLED;
+use model::users::{format_time, DISABLED_UNTIL_ENABLED};
+use std::collections::HashMap;
 
 /// Ids read at a time when a filter's selection is resolved.
 const READ_BATCH: i64 = 5_000;
@@ -125,7 +127,9 @@ pub async fn resolve(
             wanted.dedup();
             let mut found = Vec::with_capacity(wanted.len());
             for batch in wanted.chunks(BATCH) {
-                found.extend(repo::user_bulk::existing(&mut tx, application_id, batch).await?);
+                found.extend(
+                    repo::user_bulk::existing(&mut tx, application_id, batch).await?.into_iter().map(|(id, _)| id),
+                );
             }
             found.sort();
             let unknown = wanted.into_iter().filter(|id| found.binary_search(id).is_err()).collect();
@@ -190,16 +194,24 @@ pub async fn run(
                 )));
             }
         }
-        let present = repo::user_bulk::existing(&mut tx, application_id, batch).await?;
-        if present.len() < batch.len() {
-            for id in batch.iter().filter(|id| !present.contains(id)) {
-                report.fail(id, "This user was deleted after the selection was made");
-            }
+        let present: HashMap<String, String> =
+            repo::user_bulk::existing(&mut tx, application_id, batch).await?.into_iter().collect();
+        for id in batch.iter().filter(|id| !present.contains_key(*id)) {
+            report.fail(id, "This user was deleted after the selection was made");
         }
-        let changed = apply(&mut tx, action, &present).await?;
+        let ids: Vec<String> = batch.iter().filter(|id| present.contains_key(*id)).cloned().collect();
+        let changed = apply(&mut tx, action, &ids).await?;
+        // Each user's history tells it, beside the job's own entry.
+        let (user_action, changes) = history_of(action, &group_name);
+        let now = now_ms();
+        let entries: Vec<_> = changed
+            .iter()
+            .map(|id| audit::entry(application_id, user_action, Some(id), &present[id], &changes, now))
+            .collect();
+        repo::audit::insert_many(&mut tx, &entries).await?;
         tx.commit().await?;
-        report.changed += changed;
-        report.unchanged += present.len() as u64 - changed;
+        report.changed += changed.len() as u64;
+        report.unchanged += (ids.len() - changed.len()) as u64;
         done += batch.len() as u64;
         progress(BulkProgress { done, total });
     }
@@ -207,10 +219,10 @@ pub async fn run(
     Ok(report)
 }
 
-/// One batch of the action, on users that exist; answers how many it changed.
-async fn apply(conn: &mut DbConn, action: &BulkAction, ids: &[String]) -> Result<u64, sqlx::Error> {
+/// One batch of the action, on users that exist; answers those it changed.
+async fn apply(conn: &mut DbConn, action: &BulkAction, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     if ids.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let now = now_ms();
     let edited = match action {
@@ -229,5 +241,37 @@ async fn apply(conn: &mut DbConn, action: &BulkAction, ids: &[String]) -> Result
     if !edited.is_empty() {
         repo::user_bulk::touch(conn, &edited, now).await?;
     }
-    Ok(edited.len() as u64)
+    Ok(edited)
+}
+
+/// The entry each changed user's history gets: the action a single change would record, and
+/// what changed (the group by name), by a bulk action.
+fn history_of(action: &BulkAction, group_name: &str) -> (&'static str, Vec<Change>) {
+    let via = Change::new("by", None, Some("bulk action".into()));
+    let (name, change) = match action {
+        BulkAction::AddToGroup { .. } => {
+            ("user.update", Some(Change::new("groups", None, Some(format!("+ {group_name}")))))
+        }
+        BulkAction::RemoveFromGroup { .. } => {
+            ("user.update", Some(Change::new("groups", None, Some(format!("− {group_name}")))))
+        }
+        BulkAction::SetTag { key, value } => {
+            ("user.update", Some(Change::new(&format!("tag:{key}"), None, Some(value.clone()))))
+        }
+        BulkAction::RemoveTag { key } => {
+            ("user.update", Some(Change::new(&format!("tag:{key}"), None, Some("(removed)".into()))))
+        }
+        BulkAction::Disable { until } => (
+            "user.disable",
+            Some(Change::new(
+                "until",
+                None,
+                Some(until.map_or_else(|| "enabled again".into(), |at| format_time(Some(at)))),
+            )),
+        ),
+        BulkAction::Enable => ("user.enable", None),
+        BulkAction::InvalidateTokens => ("user.tokens_invalidated", None),
+        BulkAction::Delete => ("user.delete", None),
+    };
+    (name, change.into_iter().chain([via]).collect())
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::{db, repo, Store};
+use crate::audit::{self, Change};
+use crate::clock::now_ms;
 use crate::error::AppError;
 use crate::records::{ExportBatch, ExportedUser, Order, Start};
 use model::groups::group_paths;
@@ -30,6 +32,14 @@ pub async fn run(
     repo::applications::get(&mut tx, application_id)
         .await?
         .ok_or_else(|| AppError::NotFound("This application".into()))?;
+    if with_hashes {
+        // Who took the hashes is recorded before any leaves: in a write of its own, beside the
+        // read snapshot.
+        let selection = query.to_query_string();
+        let changes = [Change::new("users", None, Some(if selection.is_empty() { "all".into() } else { selection }))];
+        let entry = audit::entry(application_id, "users.export_with_hashes", None, "export", &changes, now_ms());
+        repo::audit::insert(&mut *state.pool.acquire().await?, &entry).await?;
+    }
     let tag_keys: Arc<[String]> = repo::user_tags::keys_in_use(&mut tx, application_id).await?.into();
     let paths = group_paths(&repo::groups::nodes(&mut tx, application_id).await?);
     let filter = query.user_filter(crate::clock::now_ms());

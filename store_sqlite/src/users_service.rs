@@ -6,9 +6,10 @@ use crate::inputs::UserInput;
 use crate::records::{NewUser, UserChanges};
 
 use super::{clock::now_ms, ids, repo, Store};
+use crate::audit::{self, diff, Change};
 use crate::domain::{tag_problems, validate_user, ValidUser, EMAIL_TAKEN};
 use crate::error::{AppError, FieldErrors};
-use model::users::UserDetail;
+use model::users::{format_time, UserDetail, DISABLED_UNTIL_ENABLED};
 
 pub fn user_not_found() -> AppError {
     AppError::NotFound("This user".into())
@@ -72,17 +73,39 @@ async fn check(
     Ok(valid)
 }
 
-async fn write_extras(conn: &mut DbConn, user_id: &str, input: &UserInput) -> Result<(), sqlx::Error> {
+/// Writes the tags and groups `input` sets; answers how they changed, for the history (each tag
+/// key its own line, the groups by name).
+async fn write_extras(conn: &mut DbConn, user_id: &str, input: &UserInput) -> Result<Vec<Change>, sqlx::Error> {
+    let mut changes = Vec::new();
     if let Some(tags) = &input.tags {
+        let before = repo::user_tags::tags_of(&mut *conn, user_id).await?;
         repo::user_tags::replace_tags(&mut *conn, user_id, tags).await?;
+        let value = |set: &[(String, String)], key: &str| set.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let mut keys: Vec<&String> = before.iter().chain(tags.iter()).map(|(k, _)| k).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            changes.extend(diff(&[(&format!("tag:{key}"), value(&before, key), value(tags, key))]));
+        }
     }
     if let Some(group_ids) = &input.group_ids {
+        let names = |groups: Vec<crate::records::Membership>| {
+            let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
+            (!names.is_empty()).then(|| names.join(", "))
+        };
+        let before = names(repo::memberships::groups_of(&mut *conn, user_id).await?);
         let mut unique = group_ids.clone();
         unique.sort();
         unique.dedup();
-        repo::memberships::replace_groups(conn, user_id, &unique).await?;
+        repo::memberships::replace_groups(&mut *conn, user_id, &unique).await?;
+        let after = names(repo::memberships::groups_of(conn, user_id).await?);
+        changes.extend(diff(&[("groups", before, after)]));
     }
-    Ok(())
+    Ok(changes)
+}
+
+fn text(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// Adds a user with their tags and groups in one transaction; the application's user limit
@@ -126,9 +149,16 @@ pub async fn create(state: &Store, application_id: &str, input: UserInput) -> Re
         }
     }
     if let Some(at) = input.token_cutoff {
-        invalidate_tokens(&mut tx, application_id, &id, at).await?;
+        set_token_cutoff(&mut tx, application_id, &id, at).await?;
     }
-    write_extras(&mut tx, &id, &input).await?;
+    let mut changes = diff(&[
+        ("email", None, text(valid.email.as_str())),
+        ("firstName", None, text(valid.first_name.as_str())),
+        ("lastName", None, text(valid.last_name.as_str())),
+    ]);
+    changes.extend(write_extras(&mut tx, &id, &input).await?);
+    let entry = audit::entry(application_id, "user.create", Some(&id), valid.email.as_str(), &changes, now);
+    repo::audit::insert(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -137,9 +167,10 @@ pub async fn create(state: &Store, application_id: &str, input: UserInput) -> Re
 /// cascade), so the tokens fail at once and the email is free again.
 pub async fn delete(conn: &mut DbConn, application_id: &str, user_id: &str) -> Result<(), AppError> {
     let mut tx = super::db::begin_application_write_on(conn, application_id).await?;
-    if !repo::users::delete(&mut tx, application_id, user_id).await? {
-        return Err(user_not_found());
-    }
+    let user = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
+    repo::users::delete(&mut tx, application_id, user_id).await?;
+    let entry = audit::entry(application_id, "user.delete", Some(user_id), &user.email, &[], now_ms());
+    repo::audit::insert(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -152,6 +183,17 @@ pub async fn invalidate_tokens(
     user_id: &str,
     at: i64,
 ) -> Result<(), AppError> {
+    let mut tx = super::db::begin_application_write_on(conn, application_id).await?;
+    let user = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
+    set_token_cutoff(&mut tx, application_id, user_id, at).await?;
+    let changes = [Change::new("tokens issued before", None, Some(format_time(Some(at))))];
+    let entry = audit::entry(application_id, "user.tokens_invalidated", Some(user_id), &user.email, &changes, now_ms());
+    repo::audit::insert(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_token_cutoff(conn: &mut DbConn, application_id: &str, user_id: &str, at: i64) -> Result<(), AppError> {
     if repo::users::set_token_cutoff(conn, application_id, user_id, at).await? {
         Ok(())
     } else {
@@ -169,11 +211,13 @@ fn check_state(input: &UserInput) -> Result<(), AppError> {
 }
 
 /// What changes the user's standing but not their profile (no new version): the token cutoff,
-/// and disabling, which also cuts off every token they hold, so none outlives it.
+/// and disabling, which also cuts off every token they hold, so none outlives it. Each is an
+/// entry of the history of its own, about the user `email`.
 async fn write_state(
     conn: &mut DbConn,
     application_id: &str,
     user_id: &str,
+    email: &str,
     input: &UserInput,
 ) -> Result<(), AppError> {
     let now = now_ms();
@@ -182,13 +226,30 @@ async fn write_state(
         _ => input.token_cutoff,
     };
     if let Some(at) = cutoff {
-        invalidate_tokens(conn, application_id, user_id, at).await?;
+        set_token_cutoff(conn, application_id, user_id, at).await?;
     }
-    if let Some(until) = input.disabled_until {
-        if !repo::users::set_disabled_until(conn, application_id, user_id, until).await? {
-            return Err(user_not_found());
+    let (action, changes) = match input.disabled_until {
+        Some(until) => {
+            if !repo::users::set_disabled_until(conn, application_id, user_id, until).await? {
+                return Err(user_not_found());
+            }
+            match until {
+                Some(DISABLED_UNTIL_ENABLED) => {
+                    ("user.disable", vec![Change::new("until", None, Some("enabled again".into()))])
+                }
+                Some(at) => ("user.disable", vec![Change::new("until", None, Some(format_time(Some(at))))]),
+                None => ("user.enable", Vec::new()),
+            }
         }
-    }
+        None => match cutoff {
+            Some(at) => (
+                "user.tokens_invalidated",
+                vec![Change::new("tokens issued before", None, Some(format_time(Some(at))))],
+            ),
+            None => return Ok(()),
+        },
+    };
+    repo::audit::insert(conn, &audit::entry(application_id, action, Some(user_id), email, &changes, now)).await?;
     Ok(())
 }
 
@@ -204,7 +265,8 @@ pub async fn update(
     if !input.edits_profile() {
         check_state(&input)?;
         let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
-        write_state(&mut tx, application_id, user_id, &input).await?;
+        let user = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
+        write_state(&mut tx, application_id, user_id, &user.email, &input).await?;
         let detail = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
         tx.commit().await?;
         return Ok(detail);
@@ -241,8 +303,21 @@ pub async fn update(
              Reload the page to see their version, then make your changes again.",
         ));
     }
-    write_state(&mut tx, application_id, user_id, &input).await?;
-    write_extras(&mut tx, user_id, &input).await?;
+    let mut changes = diff(&[
+        ("email", text(&current.email), text(valid.email.as_str())),
+        ("firstName", text(&current.first_name), text(valid.first_name.as_str())),
+        ("lastName", text(&current.last_name), text(valid.last_name.as_str())),
+    ]);
+    if hash.is_some() {
+        changes.push(Change::new("password", None, None));
+    }
+    changes.extend(write_extras(&mut tx, user_id, &input).await?);
+    if !changes.is_empty() {
+        let entry =
+            audit::entry(application_id, "user.update", Some(user_id), valid.email.as_str(), &changes, now_ms());
+        repo::audit::insert(&mut tx, &entry).await?;
+    }
+    write_state(&mut tx, application_id, user_id, valid.email.as_str(), &input).await?;
     let detail = repo::users::get(&mut tx, application_id, user_id).await?.ok_or_else(user_not_found)?;
     tx.commit().await?;
     Ok(detail)

@@ -45,15 +45,10 @@ pub async fn create_api_token(application_id: String, name: String, expires: Str
 /// Revokes a token: requests carrying it fail from now on.
 #[server(endpoint = "api-tokens/revoke")]
 pub async fn revoke_api_token(application_id: String, token_id: String) -> Result<(), AppError> {
-    use crate::server::{clock::now_ms, context, repo};
+    use crate::server::{api_tokens_service, context};
     context::respond(async move {
         let mut conn = context::open_application(&application_id).await?;
-        let done = repo::api_tokens::revoke(&mut conn, &application_id, &token_id, now_ms()).await?;
-        if done {
-            Ok(())
-        } else {
-            Err(AppError::NotFound("This token".into()))
-        }
+        api_tokens_service::revoke(&mut conn, &application_id, &token_id).await
     })
     .await
 }

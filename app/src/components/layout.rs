@@ -75,6 +75,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <p class="nav-heading">"Application"</p>
                     <A href=move || format!("/applications/{}/settings", app_id.get())>"Settings"</A>
                     <A href=move || format!("/applications/{}/api-tokens", app_id.get())>"API tokens"</A>
+                    <A href=move || format!("/applications/{}/activity", app_id.get())>"Activity"</A>
                 </nav>
             </Show>
             <main class="content">

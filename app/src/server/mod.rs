@@ -9,7 +9,8 @@ pub mod state;
 
 pub use state::AppState;
 pub use store::{
-    admins_service, api_tokens_service, applications_service, bulk, bulk_jobs, clock, devices_service, groups_service,
-    headers, ids, import, inputs, job_runner, jobs, passwords, records, repo, sessions, sign_in_rules, sign_in_service,
-    user_bulk, user_export, user_import, user_lists, users_service, Conn, Engine, PoolSettings, Store,
+    admins_service, api_tokens_service, applications_service, audit, audit_service, bulk, bulk_jobs, clock,
+    devices_service, groups_service, headers, ids, import, inputs, job_runner, jobs, passwords, records, repo,
+    sessions, sign_in_rules, sign_in_service, user_bulk, user_export, user_import, user_lists, users_service, Conn,
+    Engine, PoolSettings, Store,
 };

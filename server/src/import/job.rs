@@ -1,7 +1,9 @@
 //! An import as a job (`store::job_runner`): its progress and report every instance can show.
 
 use app::error::AppError;
-use app::server::import::{ImportFile, ImportOptions, ImportPhase, ImportProgress, JOB_KIND};
+use app::server::audit;
+use app::server::clock::now_ms;
+use app::server::import::{ImportFile, ImportMode, ImportOptions, ImportPhase, ImportProgress, JOB_KIND};
 use app::server::job_runner::{self, NewJob};
 use app::server::{user_import, Store};
 
@@ -14,7 +16,19 @@ pub async fn start(
     options: ImportOptions,
 ) -> Result<String, AppError> {
     let first = ImportProgress { phase: ImportPhase::Checking, done: 0, total: file.total };
-    let new = NewJob { application_id: application_id.clone(), kind: JOB_KIND, started_by, exclusive: false };
+    let what = format!(
+        "{} rows ({})",
+        file.total,
+        if options.mode == ImportMode::Upsert { "update existing" } else { "new only" }
+    );
+    let entry = audit::entry(&application_id, "users.import", None, &what, &[], now_ms());
+    let new = NewJob {
+        application_id: application_id.clone(),
+        kind: JOB_KIND,
+        started_by,
+        exclusive: false,
+        entry: Some(entry),
+    };
     job_runner::start(&store, new, first, move |store, progress| async move {
         user_import::run(&store, &application_id, &file, options, &|p| {
             progress.send_replace(p);

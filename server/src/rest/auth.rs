@@ -1,4 +1,6 @@
 use app::error::AppError;
+use app::server::audit::{acting_as, Actor};
+use app::server::client_ip;
 use app::server::sessions::hash_token;
 use app::server::{clock::now_ms, headers, repo, AppState};
 use axum::extract::{Request, State};
@@ -20,8 +22,11 @@ pub async fn require_token(State(state): State<AppState>, mut request: Request, 
     // Only the headers and path are borrowed across the awaits: the body is not `Sync`.
     match authorise(&state, request.headers(), request.uri().path()).await {
         Ok(name) => {
+            // What a script changes through the token is recorded as the token's.
+            let address = client_ip::of(request.extensions(), request.headers(), state.proxy_hops).to_string();
+            let actor = Actor { name: format!("API token {name}"), address };
             request.extensions_mut().insert(TokenName(name));
-            next.run(request).await
+            acting_as(actor, next.run(request)).await
         }
         Err(refused) => refused.into_response(),
     }

@@ -7,6 +7,7 @@ mod applications;
 mod auth;
 mod bulk;
 mod groups;
+mod history;
 mod list_params;
 pub mod openapi;
 mod users;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route(&format!("{app}/experience/users/bulk"), post(bulk::start).fallback(method_not_allowed))
         .route(&format!("{app}/experience/users/bulk/{{job_id}}"), get(bulk::job).fallback(method_not_allowed))
+        .route(&format!("{app}/audit-log"), get(history::list).fallback(method_not_allowed))
         .route(&format!("{app}/experience/groups"), get(groups::list).post(groups::create).fallback(method_not_allowed))
         .route(
             &format!("{app}/experience/groups/{{group_id}}"),

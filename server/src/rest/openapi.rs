@@ -23,6 +23,7 @@ const USERS: &str = "/applications/{applicationId}/experience/users";
 const USER: &str = "/applications/{applicationId}/experience/users/{experienceUserId}";
 const BULK: &str = "/applications/{applicationId}/experience/users/bulk";
 const BULK_JOB: &str = "/applications/{applicationId}/experience/users/bulk/{jobId}";
+const AUDIT: &str = "/applications/{applicationId}/audit-log";
 const GROUPS: &str = "/applications/{applicationId}/experience/groups";
 const GROUP: &str = "/applications/{applicationId}/experience/groups/{experienceGroupId}";
 
@@ -121,6 +122,17 @@ pub const OPERATIONS: &[Operation] = &[
     },
     Operation {
         method: "get",
+        path: AUDIT,
+        summary: "Ours: the application's history (who changed what, when, from where), newest first; \
+                  filter by actor, action, userId, from/to (RFC 3339); page with the answer's next as cursor",
+        request: None,
+        status: 200,
+        response: "auditLog",
+        list: false,
+        alt: None,
+    },
+    Operation {
+        method: "get",
         path: GROUPS,
         summary: "Experience groups",
         request: None,
@@ -186,6 +198,7 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("experienceUserBulkPost", include_str!("../../schemas/experienceUserBulkPost.json")),
     ("experienceUserBulkPreview", include_str!("../../schemas/experienceUserBulkPreview.json")),
     ("experienceUserBulkJob", include_str!("../../schemas/experienceUserBulkJob.json")),
+    ("auditLog", include_str!("../../schemas/auditLog.json")),
     ("jobStarted", include_str!("../../schemas/jobStarted.json")),
     ("success", include_str!("../../schemas/success.json")),
     ("error", include_str!("../../schemas/error.json")),
@@ -235,6 +248,23 @@ fn list_params(path: &str) -> Vec<Value> {
     params
 }
 
+fn audit_params() -> Vec<Value> {
+    let date = json!({ "type": "string", "format": "date-time" });
+    vec![
+        query_param("actor", json!({ "type": "string" }), "Who: an administrator's email, or API token <name>"),
+        query_param("action", json!({ "type": "string" }), "What: user.create, user.update, user.delete, …"),
+        query_param("userId", json!({ "type": "string" }), "Entries about this experience user"),
+        query_param("from", date.clone(), "From this instant, included"),
+        query_param("to", date, "Up to this instant, excluded"),
+        query_param("cursor", json!({ "type": "string" }), "The previous page's next"),
+        query_param(
+            "perPage",
+            json!({ "type": "integer", "minimum": 1, "maximum": 500, "default": 50 }),
+            "Entries per page",
+        ),
+    ]
+}
+
 pub fn document() -> Value {
     let mut paths = Map::new();
     for op in OPERATIONS {
@@ -250,6 +280,9 @@ pub fn document() -> Value {
         }
         if op.list {
             parameters.extend(list_params(op.path));
+        }
+        if op.path == AUDIT {
+            parameters.extend(audit_params());
         }
         let error = json!({ "content": { "application/json": { "schema": schema_ref("error") } } });
         let mut responses = Map::new();

@@ -11,6 +11,7 @@ mod disabled;
 mod experience;
 mod export;
 mod groups_property;
+mod history;
 mod import;
 mod instances;
 mod postgres;

@@ -32,6 +32,7 @@ async fn call_with_every_argument(
     // The ones that take JSON (nested arguments).
     let json_body = match endpoint {
         "users/list" => Some(serde_json::json!({ "application_id": application, "query": ListQuery::default() })),
+        "history/page" => Some(serde_json::json!({ "application_id": application, "filter": {}, "cursor": null })),
         "users/bulk-preview" | "users/bulk-start" => Some(serde_json::json!({
             "application_id": application,
             "target": { "ids": [id] },

@@ -37,16 +37,22 @@ pub async fn list(conn: &mut DbConn, application_id: &str) -> Result<Vec<ApiToke
 }
 
 /// Stops a token at once; false when there is no such live token.
-pub async fn revoke(conn: &mut DbConn, application_id: &str, id: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE api_tokens SET revoked_at = $1 WHERE application_id = $2 AND id = $3 AND revoked_at IS NULL",
+/// Revokes a live token; answers its name, or `None` if there is no such live token.
+pub async fn revoke(
+    conn: &mut DbConn,
+    application_id: &str,
+    id: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE application_id = $2 AND id = $3 AND revoked_at IS NULL
+         RETURNING name",
         now,
         application_id,
         id
     )
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn find_live(conn: &mut DbConn, token_hash: &str, now: i64) -> Result<Option<LiveToken>, sqlx::Error> {

@@ -24,6 +24,7 @@ macro_rules! sweep_expired {
 pub mod admins;
 pub mod api_tokens;
 pub mod applications;
+pub mod audit;
 pub mod devices;
 pub mod experience_tokens;
 pub mod groups;

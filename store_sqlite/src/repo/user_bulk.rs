@@ -18,19 +18,23 @@ fn json(ids: &[String]) -> Result<String, sqlx::Error> {
     serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
-/// Which of these ids are users of the application.
-pub async fn existing(conn: &mut DbConn, application_id: &str, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+/// Which of these ids are users of the application, with their emails (for the history).
+pub async fn existing(
+    conn: &mut DbConn,
+    application_id: &str,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let ids = json(ids)?;
     macro_rules! q {
         ($ids:tt) => {
-            sqlx::query_scalar!(
-                r#"SELECT id AS "id!" FROM experience_users WHERE application_id = $2 AND id IN "# + $ids,
+            sqlx::query!(
+                r#"SELECT id AS "id!", email FROM experience_users WHERE application_id = $2 AND id IN "# + $ids,
                 ids,
                 application_id
             )
         };
     }
-    over_ids!(q).fetch_all(conn).await
+    Ok(over_ids!(q).fetch_all(conn).await?.into_iter().map(|r| (r.id, r.email)).collect())
 }
 
 /// Adds the users to the group; answers those who were not in it.
@@ -135,65 +139,72 @@ pub async fn touch(conn: &mut DbConn, ids: &[String], now: i64) -> Result<(), sq
 }
 
 /// Disables the users until `until` (`DISABLED_UNTIL_ENABLED`: until enabled) and cuts off the
-/// tokens they hold; answers how many were not disabled so already.
-pub async fn disable(conn: &mut DbConn, until: i64, now: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
+/// tokens they hold; answers those who were not disabled so already.
+pub async fn disable(conn: &mut DbConn, until: i64, now: i64, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     let ids = json(ids)?;
     macro_rules! q {
         ($ids:tt) => {
-            sqlx::query!(
-                "UPDATE experience_users SET disabled_until = $2,
+            sqlx::query_scalar!(
+                r#"UPDATE experience_users SET disabled_until = $2,
                         token_cutoff = CASE WHEN token_cutoff IS NULL OR token_cutoff < $3 THEN $3 ELSE token_cutoff END
-                 WHERE (disabled_until IS NULL OR disabled_until <> $2) AND id IN "
-                    + $ids,
+                 WHERE (disabled_until IS NULL OR disabled_until <> $2) AND id IN "#
+                    + $ids
+                    + r#" RETURNING id AS "id!""#,
                 ids,
                 until,
                 now
             )
         };
     }
-    Ok(over_ids!(q).execute(conn).await?.rows_affected())
+    over_ids!(q).fetch_all(conn).await
 }
 
-/// Enables the users disabled at `now`; answers how many were.
-pub async fn enable(conn: &mut DbConn, now: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
+/// Enables the users disabled at `now`; answers them.
+pub async fn enable(conn: &mut DbConn, now: i64, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     let ids = json(ids)?;
     macro_rules! q {
         ($ids:tt) => {
-            sqlx::query!(
-                "UPDATE experience_users SET disabled_until = NULL WHERE disabled_until > $2 AND id IN " + $ids,
+            sqlx::query_scalar!(
+                r#"UPDATE experience_users SET disabled_until = NULL WHERE disabled_until > $2 AND id IN "#
+                    + $ids
+                    + r#" RETURNING id AS "id!""#,
                 ids,
                 now
             )
         };
     }
-    Ok(over_ids!(q).execute(conn).await?.rows_affected())
+    over_ids!(q).fetch_all(conn).await
 }
 
-/// Refuses every token the users hold, issued up to `now`.
-pub async fn invalidate_tokens(conn: &mut DbConn, now: i64, ids: &[String]) -> Result<u64, sqlx::Error> {
+/// Refuses every token the users hold, issued up to `now`; answers them.
+pub async fn invalidate_tokens(conn: &mut DbConn, now: i64, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     let ids = json(ids)?;
     macro_rules! q {
         ($ids:tt) => {
-            sqlx::query!(
-                "UPDATE experience_users
+            sqlx::query_scalar!(
+                r#"UPDATE experience_users
                  SET token_cutoff = CASE WHEN token_cutoff IS NULL OR token_cutoff < $2 THEN $2 ELSE token_cutoff END
-                 WHERE id IN "
-                    + $ids,
+                 WHERE id IN "#
+                    + $ids
+                    + r#" RETURNING id AS "id!""#,
                 ids,
                 now
             )
         };
     }
-    Ok(over_ids!(q).execute(conn).await?.rows_affected())
+    over_ids!(q).fetch_all(conn).await
 }
 
-/// Deletes the users (memberships, tags and tokens go with them).
-pub async fn delete(conn: &mut DbConn, ids: &[String]) -> Result<u64, sqlx::Error> {
+/// Deletes the users (memberships, tags and tokens go with them); answers them.
+pub async fn delete(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
     let ids = json(ids)?;
     macro_rules! q {
         ($ids:tt) => {
-            sqlx::query!("DELETE FROM experience_users WHERE id IN " + $ids, ids)
+            sqlx::query_scalar!(
+                r#"DELETE FROM experience_users WHERE id IN "# + $ids + r#" RETURNING id AS "id!""#,
+                ids
+            )
         };
     }
-    Ok(over_ids!(q).execute(conn).await?.rows_affected())
+    over_ids!(q).fetch_all(conn).await
 }

@@ -136,7 +136,7 @@ pub fn BulkBar(
             <div class="bulk-bar card" role="region" aria-label="Bulk actions">
                 <strong>{count_text}</strong>
                 <label class="inline-label">"Action "
-                    <select on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <select aria-label="Action" on:change=move |ev| kind.set(event_target_value(&ev))>
                         {BulkAction::NAMES.into_iter().map(|(name, label)| view! {
                             <option value=name selected=move || kind.get() == name>{label}</option>
                         }).collect_view()}
@@ -144,7 +144,7 @@ pub fn BulkBar(
                 </label>
                 <Show when=needs(&["addToGroup", "removeFromGroup"])>
                     <label class="inline-label">"Group "
-                        <select on:change=move |ev| group.set(event_target_value(&ev))>
+                        <select aria-label="Group" on:change=move |ev| group.set(event_target_value(&ev))>
                             <option value="" selected=move || group.get().is_empty()>"Choose…"</option>
                             {move || tree_order(&groups.get()).into_iter().map(|(depth, node)| {
                                 let id = node.id.clone();
@@ -155,17 +155,17 @@ pub fn BulkBar(
                 </Show>
                 <Show when=needs(&["setTag", "removeTag"])>
                     <label class="inline-label">"Key "
-                        <input prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) size="10"/>
+                        <input aria-label="Key" prop:value=move || key.get() on:input=move |ev| key.set(event_target_value(&ev)) size="10"/>
                     </label>
                 </Show>
                 <Show when=needs(&["setTag"])>
                     <label class="inline-label">"Value "
-                        <input prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="10"/>
+                        <input aria-label="Value" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) size="10"/>
                     </label>
                 </Show>
                 <Show when=needs(&["disable"])>
                     <label class="inline-label">"Until (UTC, empty: until enabled) "
-                        <input type="datetime-local" prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev))/>
+                        <input type="datetime-local" aria-label="Until (UTC)" prop:value=move || until.get() on:input=move |ev| until.set(event_target_value(&ev))/>
                     </label>
                 </Show>
                 <button type="button" class="primary" disabled=move || busy.get() on:click=ask>"Preview…"</button>
@@ -236,7 +236,7 @@ fn PreviewDialog(
 pub fn BulkJobPanel(
     app_id: Memo<String>,
     /// The job started from this page, if any.
-    started: RwSignal<Option<String>>,
+    started: Signal<Option<String>>,
     /// Called once a job seen running ends (the list then reads its rows again).
     on_finished: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -245,14 +245,16 @@ pub fn BulkJobPanel(
         move || (app_id.get(), started.get(), tick.get()),
         |(app, started, _)| get_bulk_job(app, started),
     );
-    Effect::new(move |was_running: Option<bool>| {
-        let running = job.get().and_then(Result::ok).flatten().is_some_and(|j| j.state == JobState::Running);
-        if running {
-            set_timeout(move || tick.update(|t| *t += 1), POLL);
-        } else if was_running == Some(true) {
-            on_finished();
+    // A job ends while watched, or is first seen ended (a short one): the list is read again.
+    Effect::new(move |before: Option<Option<(String, bool)>>| {
+        let seen = job.get().and_then(Result::ok).flatten().map(|j| (j.id, j.state == JobState::Running));
+        match (&seen, before.flatten()) {
+            (Some((_, true)), _) => set_timeout(move || tick.update(|t| *t += 1), POLL),
+            (Some((id, false)), Some((was, running))) if *id != was || running => on_finished(),
+            (Some((id, false)), None) if started.get_untracked().as_deref() == Some(id.as_str()) => on_finished(),
+            _ => {}
         }
-        running
+        seen
     });
     let dismissed = RwSignal::new(None::<String>);
     view! {

@@ -15,6 +15,7 @@ use crate::components::field::FormError;
 use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
 use crate::components::tag_editor::{TagEditor, TagRows};
+use crate::history::UserHistory;
 use std::collections::BTreeSet;
 
 /// Edit one user; the password changes only with "Change password?" checked.
@@ -80,6 +81,7 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
         <UserStateBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
             disabled_until=detail.disabled_until/>
     };
+    let history_box = view! { <UserHistory app_id=app_id.clone() user_id=detail.id.clone()/> };
     let tokens_box = view! {
         <UserTokensBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
             last_done=detail.token_cutoff saved_cutoff/>
@@ -155,6 +157,7 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
         {access_box}
         {state_box}
         {tokens_box}
+        {history_box}
         <footer class="page-footer">
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Delete"</button>

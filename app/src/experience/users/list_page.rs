@@ -56,7 +56,14 @@ pub fn UsersPage() -> impl IntoView {
     });
     let page_ids = RwSignal::new(Vec::<String>::new());
     let matching_text = RwSignal::new(String::new());
-    let started_job = RwSignal::new(None::<String>);
+    // The bulk job started here, in the address: a reload shows it again, running or done.
+    let started_job = Signal::derive(move || params.with(|p| p.get("bulk")));
+    let navigate = use_navigate();
+    let show_job = move |job: String| {
+        let here = href(query.get_untracked());
+        let glue = if here.contains('?') { '&' } else { '?' };
+        navigate(&format!("{here}{glue}bulk={job}"), Default::default());
+    };
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
     let to_disable = RwSignal::new(None::<UserRow>);
@@ -195,7 +202,7 @@ pub fn UsersPage() -> impl IntoView {
             <BulkJobPanel app_id started=started_job on_finished=move || bulk_done.update(|n| *n += 1)/>
             <BulkBar app_id query selected matching_text=matching_text.into()
                 groups=Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default())
-                on_started=move |job| started_job.set(Some(job))/>
+                on_started=show_job/>
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || invalidate.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || set_disabled.value().get().and_then(Result::err))/>

@@ -1,0 +1,141 @@
+//! The history (audit log) of an application: every change, who made it, from where, what it
+//! was; read newest first a page at a time, on a user's page and on the Activity page alike.
+
+use serde::{Deserialize, Serialize};
+
+/// What an entry records. The names travel in the API and filters (`user.update`).
+pub const ACTIONS: [(&str, &str); 14] = [
+    ("user.create", "User added"),
+    ("user.update", "User changed"),
+    ("user.delete", "User deleted"),
+    ("user.disable", "User disabled"),
+    ("user.enable", "User enabled"),
+    ("user.tokens_invalidated", "User's tokens invalidated"),
+    ("users.tokens_invalidated", "Every user's tokens invalidated"),
+    ("users.bulk", "Bulk action"),
+    ("users.import", "Users imported"),
+    ("users.export_with_hashes", "Users exported with password hashes"),
+    ("application.update", "Application changed"),
+    ("api_token.create", "API token created"),
+    ("api_token.revoke", "API token revoked"),
+    ("group.change", "Group changed"),
+];
+
+/// The words for an action's name.
+pub fn action_label(action: &str) -> &str {
+    ACTIONS.iter().find(|(name, _)| *name == action).map_or(action, |(_, label)| label)
+}
+
+/// One field's change; `None` where there was or is nothing (a new user's fields have no
+/// before). A password change has neither: only that it changed is told, never a hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    pub fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
+        Self { field: field.to_owned(), before, after }
+    }
+
+    /// `before → after` in words.
+    pub fn describe(&self) -> String {
+        match (&self.before, &self.after) {
+            (None, None) => format!("{}: changed", self.field),
+            (None, Some(after)) => format!("{}: {after}", self.field),
+            (Some(before), None) => format!("{}: {before} → (none)", self.field),
+            (Some(before), Some(after)) => format!("{}: {before} → {after}", self.field),
+        }
+    }
+}
+
+/// The changes between two versions of some fields: only the fields that differ.
+pub fn diff(fields: &[(&str, Option<String>, Option<String>)]) -> Vec<Change> {
+    fields
+        .iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(f, b, a)| Change::new(f, b.clone(), a.clone()))
+        .collect()
+}
+
+/// An entry as every door shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: String,
+    /// When (ms).
+    pub at: i64,
+    /// Who: an administrator's email, "API token <name>", or "shell".
+    pub actor: String,
+    /// From which client address.
+    pub address: String,
+    pub action: String,
+    pub user_id: Option<String>,
+    /// What it is about, in words: the user's email, the token's name.
+    pub subject: String,
+    pub changes: Vec<Change>,
+}
+
+/// Which entries a page holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub user_id: Option<String>,
+    /// From this instant (ms), included.
+    pub from: Option<i64>,
+    /// Up to this instant (ms), excluded.
+    pub to: Option<i64>,
+}
+
+/// Entries per page unless asked otherwise, and at most.
+pub const PAGE_SIZE: i64 = 50;
+pub const MAX_PAGE_SIZE: i64 = 500;
+
+/// A page of entries, newest first, and where the next (older) one starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// The cursor of the next page (`at:id` of this page's last entry), if there are older ones.
+    pub next: Option<String>,
+}
+
+/// A page's cursor read back: `at:id`.
+pub fn parse_cursor(cursor: &str) -> Option<(i64, String)> {
+    let (at, id) = cursor.split_once(':')?;
+    Some((at.parse().ok()?, id.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_keeps_only_what_changed() {
+        let changes = diff(&[
+            ("email", Some("a@x.io".into()), Some("b@x.io".into())),
+            ("firstName", Some("Ann".into()), Some("Ann".into())),
+            ("tag:zone", None, Some("north".into())),
+        ]);
+        let words: Vec<String> = changes.iter().map(Change::describe).collect();
+        assert_eq!(words, ["email: a@x.io → b@x.io", "tag:zone: north"]);
+        assert_eq!(Change::new("password", None, None).describe(), "password: changed");
+    }
+
+    #[test]
+    fn cursors_read_back() {
+        assert_eq!(parse_cursor("1700:abc"), Some((1700, "abc".into())));
+        assert_eq!(parse_cursor("x:abc"), None);
+        assert_eq!(parse_cursor("1700"), None);
+    }
+
+    #[test]
+    fn every_action_has_words() {
+        assert_eq!(action_label("user.update"), "User changed");
+        assert_eq!(action_label("unknown"), "unknown");
+    }
+}
