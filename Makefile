@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Each installs what is missing first.
-.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase bench-export bench-import bench-bulk chaos tti fuzz
+.PHONY: run test bootstrap build size dev sqlx-prepare clean bench-users bench-experience bench-groups bench-rest bench-engines bench-connections bench-vs-pocketbase bench-export bench-import bench-bulk bench-history chaos tti fuzz
 
 run:
 	scripts/run
@@ -51,6 +51,9 @@ bench-import: bootstrap
 
 bench-bulk: bootstrap
 	scripts/bench-bulk
+
+bench-history: bootstrap
+	scripts/bench-history
 
 bench-connections: bootstrap
 	scripts/bench-connections

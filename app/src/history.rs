@@ -30,7 +30,14 @@ pub async fn history_page(
 
 /// The entries as a table, with "Older entries" reading the next page below them.
 #[component]
-fn HistoryTable(app_id: String, filter: AuditFilter, #[prop(optional)] show_subject: bool) -> impl IntoView {
+fn HistoryTable(
+    app_id: String,
+    filter: AuditFilter,
+    #[prop(optional)] show_subject: bool,
+    /// Read again from the newest entry whenever this changes (a save on the same page).
+    #[prop(optional, into)]
+    refresh: Signal<usize>,
+) -> impl IntoView {
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<AppError>);
@@ -57,7 +64,11 @@ fn HistoryTable(app_id: String, filter: AuditFilter, #[prop(optional)] show_subj
     // Read in the browser once hydrated: the history is below the fold, and a page opened
     // from a link shows its form at once.
     let first = load.clone();
-    Effect::new(move |_| first(None));
+    Effect::new(move |_| {
+        refresh.track();
+        entries.set(Vec::new());
+        first(None);
+    });
     let older = move |_| load(next.get_untracked());
     view! {
         <FormError error=Signal::derive(move || error.get())/>
@@ -98,12 +109,12 @@ fn HistoryTable(app_id: String, filter: AuditFilter, #[prop(optional)] show_subj
 
 /// The "History" section of a user's page.
 #[component]
-pub fn UserHistory(app_id: String, user_id: String) -> impl IntoView {
+pub fn UserHistory(app_id: String, user_id: String, #[prop(into)] refresh: Signal<usize>) -> impl IntoView {
     let filter = AuditFilter { user_id: Some(user_id), ..AuditFilter::default() };
     view! {
         <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">"History"</h2>
-            <HistoryTable app_id filter/>
+            <HistoryTable app_id filter refresh/>
         </section>
     }
 }

@@ -80,6 +80,11 @@ test("every admin page, with data, has no serious accessibility violation", asyn
     }],
     ["settings", () => page.goto(`${app}/settings`).then(() => {})],
     ["API tokens", () => page.goto(`${app}/api-tokens`).then(() => {})],
+    ["activity", async () => {
+      await page.goto(`${app}/activity`);
+      await hydrated(page);
+      await expect(page.getByRole("row", { name: /User added/ })).toBeVisible();
+    }],
   ];
   const found: string[] = [];
   for (const [name, open] of pages) {

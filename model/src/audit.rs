@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What an entry records. The names travel in the API and filters (`user.update`).
-pub const ACTIONS: [(&str, &str); 14] = [
+pub const ACTIONS: [(&str, &str); 19] = [
     ("user.create", "User added"),
     ("user.update", "User changed"),
     ("user.delete", "User deleted"),
@@ -18,7 +18,12 @@ pub const ACTIONS: [(&str, &str); 14] = [
     ("application.update", "Application changed"),
     ("api_token.create", "API token created"),
     ("api_token.revoke", "API token revoked"),
-    ("group.change", "Group changed"),
+    ("group.create", "Group added"),
+    ("group.update", "Group changed"),
+    ("group.delete", "Group deleted"),
+    ("device.create", "Device added"),
+    ("device.update", "Device changed"),
+    ("device.delete", "Device deleted"),
 ];
 
 /// The words for an action's name.

@@ -312,8 +312,10 @@ async fn time_first_page(
 /// The id of the row halfway through the view: a cursor deep in the list (found once, unmeasured).
 async fn middle_cursor(conn: &Conn, db: &sqlx::AnyPool, query: &ListQuery) -> Result<PageAt, sqlx::Error> {
     let column = match conn {
-        Conn::Sqlite(_) => store_sqlite::repo::user_list::sort_column(query.sort.order_by()),
-        Conn::Postgres(_) => store_pg::repo::user_list::sort_column(query.sort.order_by()),
+        Conn::Sqlite(_) => {
+            store_sqlite::repo::user_list::sort_column(query.sort.order_by(), query.dir == SortDir::Desc)
+        }
+        Conn::Postgres(_) => store_pg::repo::user_list::sort_column(query.sort.order_by(), query.dir == SortDir::Desc),
     };
     let scope = match query.view {
         UserView::All => "",

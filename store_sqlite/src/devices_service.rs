@@ -1,6 +1,7 @@
 //! Creating, changing and deleting devices: their rules and transactions, for every door.
 
 use super::{clock::now_ms, ids, repo, Store};
+use crate::audit::{self, diff};
 use crate::domain::{tag_problems, tag_rows_from_json, Description, Name};
 use crate::error::{AppError, FieldErrors};
 use model::devices::DeviceDetail;
@@ -36,8 +37,11 @@ pub async fn create(state: &Store, application_id: &str, name: &str, description
         return Err(AppError::Invalid(errors));
     };
     let id = ids::new_id();
-    let mut conn = state.pool.acquire().await?;
-    repo::devices::insert(&mut conn, application_id, &id, name.as_str(), description.as_str(), now_ms()).await?;
+    let now = now_ms();
+    let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
+    repo::devices::insert(&mut tx, application_id, &id, name.as_str(), description.as_str(), now).await?;
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "device.create", None, name.as_str(), &[], now)).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -63,6 +67,7 @@ pub async fn update(
         return Err(AppError::Invalid(errors));
     };
     let mut tx = super::db::begin_application_write_on(&mut conn, application_id).await?;
+    let before = repo::devices::get(&mut tx, application_id, device_id).await?.ok_or_else(device_not_found)?;
     let saved =
         repo::devices::update(&mut tx, application_id, device_id, name.as_str(), description.as_str(), now_ms())
             .await?;
@@ -72,14 +77,22 @@ pub async fn update(
     repo::devices::replace_tags(&mut tx, device_id, &tags).await?;
     repo::devices::replace_groups(&mut tx, device_id, &known).await?;
     let detail = repo::devices::get(&mut tx, application_id, device_id).await?.ok_or_else(device_not_found)?;
+    let changes = diff(&[
+        ("name", Some(before.name), Some(detail.name.clone())),
+        ("description", Some(before.description), Some(detail.description.clone())),
+    ]);
+    let entry = audit::entry(application_id, "device.update", None, &detail.name, &changes, now_ms());
+    repo::audit::insert(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(detail)
 }
 
 pub async fn delete(state: &Store, application_id: &str, device_id: &str) -> Result<(), AppError> {
-    let mut conn = state.pool.acquire().await?;
-    if !repo::devices::delete(&mut conn, application_id, device_id).await? {
-        return Err(device_not_found());
-    }
+    let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
+    let device = repo::devices::get(&mut tx, application_id, device_id).await?.ok_or_else(device_not_found)?;
+    repo::devices::delete(&mut tx, application_id, device_id).await?;
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "device.delete", None, &device.name, &[], now_ms()))
+        .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::inputs::GroupInput;
 use crate::records::{DeviceTagTie, Group};
 
 use super::{clock::now_ms, ids, repo, Store};
+use crate::audit::{self, diff, Change};
 use crate::domain::{tag_problems, Description, Name, TagKey, TagValue};
 use crate::error::{AppError, FieldErrors};
 
@@ -135,6 +136,12 @@ pub async fn create(state: &Store, application_id: &str, input: GroupInput) -> R
     let mut tx = super::db::begin_application_write_on(&mut conn, application_id).await?;
     repo::groups::insert(&mut tx, application_id, &group).await?;
     write_ties(&mut tx, &group.id, &input, ties).await?;
+    let changes = diff(&[
+        ("description", None, Some(group.description.clone()).filter(|d| !d.is_empty())),
+        ("parentId", None, group.parent_id.clone()),
+    ]);
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "group.create", None, &group.name, &changes, now))
+        .await?;
     tx.commit().await?;
     Ok(group.id)
 }
@@ -147,6 +154,7 @@ pub async fn update(state: &Store, application_id: &str, group_id: &str, input: 
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let before = current.clone();
     let group = Group {
         name: name.map_or_else(|| current.name.clone(), |n| n.as_str().to_owned()),
         description: input.description.clone().unwrap_or(current.description.clone()),
@@ -166,6 +174,16 @@ pub async fn update(state: &Store, application_id: &str, group_id: &str, input: 
         }
     }
     write_ties(&mut tx, group_id, &input, ties).await?;
+    let mut changes = diff(&[
+        ("name", Some(before.name), Some(group.name.clone())),
+        ("description", Some(before.description), Some(group.description.clone())),
+        ("parentId", before.parent_id, group.parent_id.clone()),
+    ]);
+    if input.user_ids.is_some() || input.device_ids.is_some() || input.device_tags.is_some() {
+        changes.push(Change::new("members and devices", None, Some("changed".into())));
+    }
+    let entry = audit::entry(application_id, "group.update", None, &group.name, &changes, group.updated_at);
+    repo::audit::insert(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -173,9 +191,10 @@ pub async fn update(state: &Store, application_id: &str, group_id: &str, input: 
 /// Deletes a group; its subgroups move up to its parent and its memberships go.
 pub async fn delete(state: &Store, application_id: &str, group_id: &str) -> Result<(), AppError> {
     let mut tx = super::db::begin_application_write(&state.pool, application_id).await?;
-    if !repo::groups::delete(&mut tx, application_id, group_id, now_ms()).await? {
-        return Err(group_not_found());
-    }
+    let group = repo::groups::get(&mut tx, application_id, group_id).await?.ok_or_else(group_not_found)?;
+    let now = now_ms();
+    repo::groups::delete(&mut tx, application_id, group_id, now).await?;
+    repo::audit::insert(&mut tx, &audit::entry(application_id, "group.delete", None, &group.name, &[], now)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -149,7 +149,15 @@ async fn every_change_to_a_user_is_recorded_field_by_field_with_who_and_from_whe
     let tokens = s.log("action=api_token.create").await;
     assert_eq!((tokens.len(), tokens[0]["subject"].as_str()), (1, Some("ops")));
     let by_token = s.log("actor=API%20token%20ops").await;
-    assert_eq!(actions(&by_token), ["application.update", "user.delete", "user.enable", "user.disable", "user.update"]);
+    assert_eq!(
+        actions(&by_token),
+        ["application.update", "user.delete", "user.enable", "user.disable", "user.update", "group.create"]
+    );
+    let group_id = group.as_str().unwrap();
+    let renamed = s.api("PATCH", &format!("/experience/groups/{group_id}"), Some(json!({ "name": "Loft" }))).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let groups = s.log("action=group.update").await;
+    assert_eq!(changes(&groups[0]), [("name".into(), json!("Barn"), json!("Loft"))]);
 }
 
 #[tokio::test]

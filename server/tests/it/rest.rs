@@ -501,6 +501,8 @@ async fn numbered_pages_cover_the_list_exactly_from_either_end() {
         ("id", "id"),
     ] {
         for dir in ["asc", "desc"] {
+            // Users who never signed in come last both ways: ascending reads `login_rank`.
+            let column = if sort == "lastLogin" && dir == "asc" { "login_rank" } else { column };
             let tie = if column == "id" { String::new() } else { format!(", id {dir}") };
             let expected: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT email FROM experience_users WHERE application_id = $1 ORDER BY {column} {dir}{tie}"

@@ -373,6 +373,8 @@ async fn keyset_pages_cover_every_view_and_sort_exactly() {
                         SortField::FirstName => (r.first.to_ascii_lowercase(), 0),
                         SortField::LastName => (r.last.to_ascii_lowercase(), 0),
                         SortField::Created => (String::new(), r.created),
+                        // Never signed in (0) comes last in both directions.
+                        SortField::LastLogin if dir == SortDir::Asc && r.login == 0 => (String::new(), i64::MAX),
                         SortField::LastLogin => (String::new(), r.login),
                         SortField::LastUpdated => (String::new(), r.updated),
                     };

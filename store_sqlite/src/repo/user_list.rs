@@ -22,15 +22,18 @@ const TAG_FIRST_JOIN: &str = by_engine!(sqlite => "CROSS JOIN", postgres => "JOI
 const COLUMNS: &str = "u.id, u.email, u.first_name, u.last_name, u.version, u.created_at, u.updated_at, \
                        u.password_updated_at, u.last_login_at, u.token_cutoff, u.disabled_until";
 
-/// The column behind each order; the users migration has an index on
+/// The column behind each order; the users migrations have an index on
 /// (application_id, column, id) for each, and per view with in_group after the application.
-pub fn sort_column(by: OrderBy) -> &'static str {
+/// Users who never signed in come last either way: last login descending reads the stored 0 of
+/// "never" last, ascending reads `login_rank`, where "never" is the largest value.
+pub fn sort_column(by: OrderBy, descending: bool) -> &'static str {
     match by {
         OrderBy::Email => "u.email_normalized",
         OrderBy::FirstName => text_column(TextField::FirstName),
         OrderBy::LastName => text_column(TextField::LastName),
         OrderBy::Created => "u.created_at",
-        OrderBy::LastLogin => "u.last_login_at",
+        OrderBy::LastLogin if descending => "u.last_login_at",
+        OrderBy::LastLogin => "u.login_rank",
         OrderBy::Updated => "u.updated_at",
         OrderBy::Id => "u.id",
     }
@@ -212,13 +215,15 @@ enum Cursor {
 async fn resolve_cursor(
     conn: &mut DbConn,
     application_id: &str,
-    by: OrderBy,
+    order: Order,
     id: &str,
 ) -> Result<Option<Cursor>, sqlx::Error> {
+    let by = order.by;
     if id.contains('\0') {
         return Ok(None); // no id holds one (see `user_filter_sql::push_text`)
     }
-    let sql = format!("SELECT {} FROM experience_users u WHERE u.application_id = $1 AND u.id = $2", sort_column(by));
+    let column = sort_column(by, order.descending);
+    let sql = format!("SELECT {column} FROM experience_users u WHERE u.application_id = $1 AND u.id = $2");
     Ok(match by {
         OrderBy::Id | OrderBy::Email | OrderBy::FirstName | OrderBy::LastName => {
             let value: Option<String> =
@@ -233,8 +238,8 @@ async fn resolve_cursor(
     })
 }
 
-fn push_keyset(qb: &mut QueryBuilder<'_, Db>, by: OrderBy, op: &str, cursor: &Cursor) {
-    let column = sort_column(by);
+fn push_keyset(qb: &mut QueryBuilder<'_, Db>, order: Order, op: &str, cursor: &Cursor) {
+    let column = sort_column(order.by, order.descending);
     match cursor.clone() {
         Cursor::Id(id) => qb.push(format_args!(" AND u.id {op} ")).push_bind(id),
         Cursor::Text(v, id) => {
@@ -246,11 +251,12 @@ fn push_keyset(qb: &mut QueryBuilder<'_, Db>, by: OrderBy, op: &str, cursor: &Cu
     };
 }
 
-fn push_order(qb: &mut QueryBuilder<'_, Db>, by: OrderBy, descending: bool) {
+/// `ORDER BY` the list's `order`, walked `descending` (the other way round when reading backwards).
+fn push_order(qb: &mut QueryBuilder<'_, Db>, order: Order, descending: bool) {
     let dir = if descending { "DESC" } else { "ASC" };
-    match by {
+    match order.by {
         OrderBy::Id => qb.push(format_args!(" ORDER BY u.id {dir}")),
-        _ => qb.push(format_args!(" ORDER BY {} {dir}, u.id {dir}", sort_column(by))),
+        by => qb.push(format_args!(" ORDER BY {} {dir}, u.id {dir}", sort_column(by, order.descending))),
     };
 }
 
@@ -268,7 +274,7 @@ pub async fn page(
         return offset_page(conn, &plan, order, *skip, *total, size).await;
     }
     let cursor = match start {
-        Start::After(id) | Start::Before(id) => resolve_cursor(conn, application_id, order.by, id).await?,
+        Start::After(id) | Start::Before(id) => resolve_cursor(conn, application_id, order, id).await?,
         _ => None,
     };
     // A cursor whose row has gone (deleted meanwhile) starts the list over.
@@ -285,11 +291,11 @@ pub async fn page(
     let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM experience_users u WHERE {ROW_KEY} IN ("));
     plan.push_select(&mut qb, ROW_KEY);
     if let Some(cursor) = &cursor {
-        push_keyset(&mut qb, order.by, op, cursor);
+        push_keyset(&mut qb, order, op, cursor);
     }
-    push_order(&mut qb, order.by, walk_descending);
+    push_order(&mut qb, order, walk_descending);
     qb.push(" LIMIT ").push_bind(size + 1).push(")");
-    push_order(&mut qb, order.by, walk_descending);
+    push_order(&mut qb, order, walk_descending);
     let mut rows: Vec<UserRecord> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let more_beyond = rows.len() as i64 > size;
     rows.truncate(size.max(0) as usize);
@@ -330,9 +336,9 @@ async fn offset_page(
     };
     let mut qb = QueryBuilder::new(format!("SELECT {COLUMNS} FROM experience_users u WHERE {ROW_KEY} IN ("));
     plan.push_select(&mut qb, ROW_KEY);
-    push_order(&mut qb, order.by, descending);
+    push_order(&mut qb, order, descending);
     qb.push(" LIMIT ").push_bind(take).push(" OFFSET ").push_bind(step).push(")");
-    push_order(&mut qb, order.by, order.descending);
+    push_order(&mut qb, order, order.descending);
     let rows: Vec<UserRecord> = qb.build_query_as().fetch_all(conn).await?;
     Ok(Page { more_before: skip > 0, more_after: skip + (rows.len() as i64) < total, rows })
 }
@@ -366,16 +372,16 @@ async fn exists_beyond(
     forward: bool,
 ) -> Result<bool, sqlx::Error> {
     let op = if order.descending != forward { ">" } else { "<" };
-    let Some(cursor) = resolve_cursor(conn, plan.application_id, order.by, id).await? else {
+    let Some(cursor) = resolve_cursor(conn, plan.application_id, order, id).await? else {
         return Ok(false);
     };
     let mut qb = QueryBuilder::new("");
     plan.push_select(&mut qb, "1");
-    push_keyset(&mut qb, order.by, op, &cursor);
+    push_keyset(&mut qb, order, op, &cursor);
     // In the sort order from the cursor: the sort index's next entry answers. Without an
     // order, PostgreSQL may scan the table in its physical order, which follows the insertion
     // order and so (emails, dates) the sort order: the first match lies half the table away.
-    push_order(&mut qb, order.by, op == "<");
+    push_order(&mut qb, order, op == "<");
     qb.push(" LIMIT 1");
     Ok(qb.build().fetch_optional(conn).await?.is_some())
 }
@@ -408,6 +414,8 @@ pub async fn count(
     qb.build_query_scalar().fetch_one(conn).await
 }
 
+const BY_ID: Order = Order { by: OrderBy::Id, descending: false };
+
 /// The ids of up to `limit` users `filter` selects, in id order after `after`: a whole
 /// selection read in batches (a bulk action's users).
 pub async fn ids(
@@ -421,9 +429,9 @@ pub async fn ids(
     let mut qb = QueryBuilder::new("");
     plan.push_select(&mut qb, "u.id");
     if let Some(after) = after {
-        push_keyset(&mut qb, OrderBy::Id, ">", &Cursor::Id(after.to_owned()));
+        push_keyset(&mut qb, BY_ID, ">", &Cursor::Id(after.to_owned()));
     }
-    push_order(&mut qb, OrderBy::Id, false);
+    push_order(&mut qb, BY_ID, false);
     qb.push(" LIMIT ").push_bind(limit);
     qb.build_query_scalar().fetch_all(conn).await
 }

@@ -81,7 +81,9 @@ fn EditUserForm(form: UserForm, app_id: String) -> impl IntoView {
         <UserStateBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
             disabled_until=detail.disabled_until/>
     };
-    let history_box = view! { <UserHistory app_id=app_id.clone() user_id=detail.id.clone()/> };
+    let history_box = view! {
+        <UserHistory app_id=app_id.clone() user_id=detail.id.clone() refresh=Signal::derive(move || update.version().get())/>
+    };
     let tokens_box = view! {
         <UserTokensBox app_id=app_id.clone() user_id=detail.id.clone() email=detail.email.clone()
             last_done=detail.token_cutoff saved_cutoff/>
