@@ -16,6 +16,7 @@ CREATE INDEX audit_by_time ON audit_entries(application_id, at, id);
 CREATE INDEX audit_by_user ON audit_entries(application_id, user_id, at, id) WHERE user_id IS NOT NULL;
 CREATE INDEX audit_by_actor ON audit_entries(application_id, actor, at, id);
 CREATE INDEX audit_by_action ON audit_entries(application_id, action, at, id);
+CREATE INDEX audit_by_actor_action ON audit_entries(application_id, actor, action, at, id);
 CREATE INDEX audit_by_age ON audit_entries(at);
 
 CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -18,11 +18,13 @@ CREATE TABLE audit_entries (
     -- JSON: [{field, before, after}], a password change without either.
     changes        TEXT NOT NULL
 );
--- Keyset pages newest first: the application's, one user's, one actor's, one action's.
+-- Keyset pages newest first: the application's, one user's, one actor's, one action's, one
+-- actor's of one action (a combination matching nothing would otherwise read all of the actor's).
 CREATE INDEX audit_by_time ON audit_entries(application_id, at, id);
 CREATE INDEX audit_by_user ON audit_entries(application_id, user_id, at, id) WHERE user_id IS NOT NULL;
 CREATE INDEX audit_by_actor ON audit_entries(application_id, actor, at, id);
 CREATE INDEX audit_by_action ON audit_entries(application_id, action, at, id);
+CREATE INDEX audit_by_actor_action ON audit_entries(application_id, actor, action, at, id);
 -- The retention sweep's oldest first, across applications.
 CREATE INDEX audit_by_age ON audit_entries(at);
 
