@@ -6,46 +6,13 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{insert_users, numbered_id, spawn_app, Answer, TestApp, TestUser};
+use crate::common::{insert_users, numbered_id, Answer, ApiApp, TestUser};
 use app::experience::users::ListQuery;
 use app::server::clock::now_ms;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-struct Setup {
-    app: TestApp,
-    cookie: String,
-    app_id: String,
-    token: String,
-}
-
-async fn setup() -> Setup {
-    let app = spawn_app().await;
-    let cookie = app.sign_in().await;
-    let created = app.call("applications/create", &[("name", "Farm")], Some(&cookie)).await;
-    let app_id: String = serde_json::from_str(&created.body).unwrap();
-    let token = app
-        .call(
-            "api-tokens/create",
-            &[("application_id", &app_id), ("name", "ops script"), ("expires", "")],
-            Some(&cookie),
-        )
-        .await
-        .json()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    Setup { app, cookie, app_id, token }
-}
-
-impl Setup {
-    async fn api(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
-        let bearer = format!("Bearer {}", self.token);
-        let body = body.map(|b| b.to_string());
-        let path = format!("/api/v1/applications/{}{path}", self.app_id);
-        self.app.json(method, &path, body.as_deref(), &[("authorization", &bearer)]).await
-    }
-
+impl ApiApp {
     /// `count` users, numbered from `first`, created `created_at`.
     async fn users(&self, first: i64, count: i64, created_at: i64) -> Vec<String> {
         let users: Vec<TestUser> = (first..first + count)
@@ -109,7 +76,7 @@ fn counts(job: &Value) -> (u64, u64, u64, u64) {
 
 #[tokio::test]
 async fn each_action_changes_what_it_names_and_the_preview_counts_it_first() {
-    let s = setup().await;
+    let s = ApiApp::new("ops script").await;
     let ids = s.users(1, 5, now_ms() - 60_000).await;
     let barn = s.group("Barn").await;
     let everyone = json!({});
@@ -129,6 +96,19 @@ async fn each_action_changes_what_it_names_and_the_preview_counts_it_first() {
     assert_eq!(counts(&first), (3, 3, 0, 0));
     assert_eq!(first["report"]["action"], "Added to Barn");
     assert_eq!(first["startedBy"], "API token ops script");
+    // The history: one entry for the job, one for each user it changed.
+    let history = s.api("GET", &format!("/audit-log?userId={}", ids[0]), None).await.json();
+    let entry = &history["items"][0];
+    assert_eq!(
+        (entry["action"].as_str(), entry["actor"].as_str()),
+        (Some("user.update"), Some("API token ops script"))
+    );
+    assert_eq!(
+        entry["changes"],
+        json!([{ "field": "groups", "before": null, "after": "+ Barn" }, { "field": "by", "before": null, "after": "bulk action" }])
+    );
+    let jobs = s.api("GET", "/audit-log?action=users.bulk", None).await.json();
+    assert_eq!(jobs["items"][0]["subject"], "Add to group — 3 users");
     let version_after_first = s.user(&ids[0]).await["version"].clone();
     let all = s.run(json!({ "action": { "type": "addToGroup", "groupId": barn }, "query": everyone })).await;
     assert_eq!(counts(&all), (5, 2, 3, 0), "three were in Barn already");
@@ -209,7 +189,7 @@ async fn each_action_changes_what_it_names_and_the_preview_counts_it_first() {
 
 #[tokio::test]
 async fn the_page_selects_all_matching_but_leaves_users_added_later_and_saves_made_meanwhile() {
-    let s = setup().await;
+    let s = ApiApp::new("ops script").await;
     let earlier = s.users(1, 3, now_ms() - 60_000).await;
     let selected_at = now_ms();
     let later = s.users(10, 1, selected_at + 1).await;
@@ -274,7 +254,7 @@ async fn the_page_selects_all_matching_but_leaves_users_added_later_and_saves_ma
 
 #[tokio::test]
 async fn one_bulk_job_runs_at_a_time_and_bad_input_is_refused_before_anything_runs() {
-    let s = setup().await;
+    let s = ApiApp::new("ops script").await;
     let ids = s.users(1, 3, now_ms() - 60_000).await;
     let invalidate = json!({ "action": { "type": "invalidateTokens" }, "experienceUserIds": ids });
 
@@ -353,7 +333,7 @@ async fn one_bulk_job_runs_at_a_time_and_bad_input_is_refused_before_anything_ru
 
 #[tokio::test]
 async fn ten_thousand_users_go_through_and_the_unknown_ones_are_listed() {
-    let s = setup().await;
+    let s = ApiApp::new("ops script").await;
     let mut ids = s.users(1, 9_990, now_ms() - 60_000).await;
     let unknown: Vec<String> = (0..10).map(|n| numbered_id(1_000_000 + n)).collect();
     ids.extend(unknown.iter().cloned());

@@ -206,3 +206,33 @@ pub async fn insert_users(db: &AnyPool, users: &[TestUser]) {
         query.execute(db).await.unwrap();
     }
 }
+
+/// A signed-in administrator, an application and an API token of it: for the REST API's tests.
+pub struct ApiApp {
+    pub app: TestApp,
+    pub cookie: String,
+    pub app_id: String,
+    pub token: String,
+}
+
+impl ApiApp {
+    /// A fresh server with an application "Farm" and a token named `token_name`.
+    pub async fn new(token_name: &str) -> Self {
+        let app = spawn_app().await;
+        let cookie = app.sign_in().await;
+        let created = app.call("applications/create", &[("name", "Farm")], Some(&cookie)).await;
+        let app_id: String = serde_json::from_str(&created.body).unwrap();
+        let form = [("application_id", app_id.as_str()), ("name", token_name), ("expires", "")];
+        let token =
+            app.call("api-tokens/create", &form, Some(&cookie)).await.json()["secret"].as_str().unwrap().to_owned();
+        Self { app, cookie, app_id, token }
+    }
+
+    /// A REST call about the application: `path` follows `/api/v1/applications/{id}`.
+    pub async fn api(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> Answer {
+        let bearer = format!("Bearer {}", self.token);
+        let body = body.map(|b| b.to_string());
+        let path = format!("/api/v1/applications/{}{path}", self.app_id);
+        self.app.json(method, &path, body.as_deref(), &[("authorization", &bearer)]).await
+    }
+}

@@ -3,43 +3,14 @@
 //! transaction (a change that fails leaves none); read newest first by keyset pages and
 //! filters; entries past the retention are removed.
 
-use crate::common::{engine, numbered_id, spawn_app, Answer, TestApp, ADMIN_EMAIL};
+use crate::common::{engine, numbered_id, ApiApp, ADMIN_EMAIL};
 use app::server::audit_service;
 use app::server::clock::now_ms;
 use app::server::Engine;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-struct Setup {
-    app: TestApp,
-    cookie: String,
-    app_id: String,
-    token: String,
-}
-
-async fn setup() -> Setup {
-    let app = spawn_app().await;
-    let cookie = app.sign_in().await;
-    let created = app.call("applications/create", &[("name", "Farm")], Some(&cookie)).await;
-    let app_id: String = serde_json::from_str(&created.body).unwrap();
-    let token = app
-        .call("api-tokens/create", &[("application_id", &app_id), ("name", "ops"), ("expires", "")], Some(&cookie))
-        .await
-        .json()["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    Setup { app, cookie, app_id, token }
-}
-
-impl Setup {
-    async fn api(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
-        let bearer = format!("Bearer {}", self.token);
-        let body = body.map(|b| b.to_string());
-        let path = format!("/api/v1/applications/{}{path}", self.app_id);
-        self.app.json(method, &path, body.as_deref(), &[("authorization", &bearer)]).await
-    }
-
+impl ApiApp {
     /// Every entry the query selects, page after page (`perPage` given), newest first.
     async fn log(&self, query: &str) -> Vec<Value> {
         let mut entries = Vec::new();
@@ -72,7 +43,7 @@ fn changes(entry: &Value) -> Vec<(String, Value, Value)> {
 
 #[tokio::test]
 async fn every_change_to_a_user_is_recorded_field_by_field_with_who_and_from_where() {
-    let s = setup().await;
+    let s = ApiApp::new("ops").await;
     let group = s.api("POST", "/experience/groups", Some(json!({ "name": "Barn" }))).await.json()["id"].clone();
     // Through the pages, as the administrator.
     let form = [
@@ -162,7 +133,7 @@ async fn every_change_to_a_user_is_recorded_field_by_field_with_who_and_from_whe
 
 #[tokio::test]
 async fn a_change_that_fails_leaves_no_entry() {
-    let s = setup().await;
+    let s = ApiApp::new("ops").await;
     let created = s
         .api("POST", "/experience/users", Some(json!({ "email": "ann@example.com", "password": "a-good-password" })))
         .await;
@@ -203,7 +174,7 @@ async fn a_change_that_fails_leaves_no_entry() {
 
 #[tokio::test]
 async fn pages_go_back_in_time_without_gaps_and_old_entries_are_removed() {
-    let s = setup().await;
+    let s = ApiApp::new("ops").await;
     let now = now_ms();
     // 130 entries a minute apart, newest now; three of them two years old.
     for n in 0..130 {
