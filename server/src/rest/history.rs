@@ -31,7 +31,8 @@ struct Entry {
 }
 
 fn date(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError> {
-    match q.get(name).filter(|v| !v.is_empty()) {
+    // Present but empty is refused like any other text that is not a date.
+    match q.get(name) {
         None => Ok(None),
         Some(text) => parse_rfc3339(text).map(Some).ok_or_else(|| {
             AppError::field(name, format!("{name} must be an RFC 3339 date, like 2026-11-27T10:00:00.000Z"))
