@@ -65,6 +65,21 @@ pub fn diff(fields: &[(&str, Option<String>, Option<String>)]) -> Vec<Change> {
         .collect()
 }
 
+/// The changes between two tag sets: one `tag:<key>` change per key added, removed or changed.
+pub fn tag_changes(before: &[(String, String)], after: &[(String, String)]) -> Vec<Change> {
+    let value = |set: &[(String, String)], key: &str| set.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    let mut keys: Vec<&String> = before.iter().chain(after).map(|(k, _)| k).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().flat_map(|key| diff(&[(&format!("tag:{key}"), value(before, key), value(after, key))])).collect()
+}
+
+/// The change of a user's groups, named in words (`None` where they are in none), if any.
+pub fn group_change(before: &[String], after: &[String]) -> Option<Change> {
+    let words = |names: &[String]| (!names.is_empty()).then(|| names.join(", "));
+    diff(&[("groups", words(before), words(after))]).pop()
+}
+
 /// An entry as every door shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,6 +144,19 @@ mod tests {
         let words: Vec<String> = changes.iter().map(Change::describe).collect();
         assert_eq!(words, ["email: a@x.io → b@x.io", "tag:zone: north"]);
         assert_eq!(Change::new("password", None, None).describe(), "password: changed");
+    }
+
+    #[test]
+    fn tag_and_group_changes_name_each_difference() {
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        let before = [pair("zone", "north"), pair("tier", "gold"), pair("same", "x")];
+        let after = [pair("zone", "south"), pair("same", "x"), pair("new", "1")];
+        let words: Vec<String> = tag_changes(&before, &after).iter().map(Change::describe).collect();
+        assert_eq!(words, ["tag:new: 1", "tag:tier: gold → (none)", "tag:zone: north → south"]);
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(group_change(&names(&["A"]), &names(&["A"])), None);
+        let change = group_change(&names(&[]), &names(&["A", "B"])).map(|c| c.describe());
+        assert_eq!(change.as_deref(), Some("groups: A, B"));
     }
 
     #[test]

@@ -7,7 +7,9 @@
 use std::future::Future;
 
 use crate::records::AuditRecord;
-pub use model::audit::{diff, AuditEntry, AuditFilter, AuditPage, Change, MAX_PAGE_SIZE, PAGE_SIZE};
+pub use model::audit::{
+    diff, group_change, tag_changes, AuditEntry, AuditFilter, AuditPage, Change, MAX_PAGE_SIZE, PAGE_SIZE,
+};
 
 /// How long entries are kept unless configured (`AUDIT_RETENTION_DAYS`).
 pub const DEFAULT_RETENTION_DAYS: i64 = 365;

@@ -14,13 +14,14 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 
 use super::{clock::now_ms, ids, repo, Store};
-use crate::domain::{Name, EMAIL_TAKEN};
+use crate::audit::{self, diff, group_change, tag_changes, Change};
+use crate::domain::{Name, PersonName, EMAIL_TAKEN};
 use crate::engine::DbConn;
 use crate::error::AppError;
 use crate::import::{
     ImportFile, ImportMode, ImportOptions, ImportReport, ImportRow, NewPassword, Problems, RowProblem,
 };
-use crate::records::{ExistingUser, Group, NewUser, UserChanges};
+use crate::records::{AuditRecord, ExistingUser, Group, NewUser, UserChanges};
 use model::groups::group_paths;
 use model::user_import::{ImportPhase, ImportProgress};
 
@@ -30,13 +31,20 @@ const CHUNK: usize = 500;
 /// What to do with one good row.
 enum Action {
     Create,
-    /// `tags` when they change; `groups` when they do.
+    /// `tags` when they change; `groups` when they do. What the user had, for the history.
     Update {
         user: ExistingUser,
         tags: Option<Vec<(String, String)>>,
         groups: bool,
+        before: Before,
     },
     Unchanged,
+}
+
+/// A user's tags and group names before the import.
+struct Before {
+    tags: Vec<(String, String)>,
+    groups: Vec<String>,
 }
 
 /// What the check found: an action per good row (by index into the rows), the rows' problems,
@@ -179,11 +187,13 @@ async fn plan(
                 None
             }
             Some(user) => {
-                let tags = merged_tags(row, current_tags.remove(&user.id).unwrap_or_default());
-                let mut groups: Vec<String> =
-                    current_groups.remove(&user.id).unwrap_or_default().into_iter().map(|m| m.id).collect();
+                let tags_before = current_tags.remove(&user.id).unwrap_or_default();
+                let tags = merged_tags(row, tags_before.clone());
+                let memberships = current_groups.remove(&user.id).unwrap_or_default();
+                let mut groups: Vec<String> = memberships.iter().map(|m| m.id.clone()).collect();
                 groups.sort();
-                Some(update_of(row, user, tags, &groups, &ids))
+                let before = Before { tags: tags_before, groups: memberships.into_iter().map(|m| m.name).collect() };
+                Some(update_of(row, user, tags, &groups, &ids, before))
             }
             None => Some(Action::Create),
         };
@@ -223,13 +233,9 @@ fn update_of(
     tags: Option<Vec<(String, String)>>,
     current_groups: &[String],
     ids: &HashMap<String, String>,
+    before: Before,
 ) -> Action {
     let differs = |new: Option<&str>, old: &str| new.is_some_and(|new| new != old);
-    let password_changes = match &row.password {
-        Some(NewPassword::Plain(_)) => true,
-        Some(NewPassword::Hash(hash)) => *hash != user.password_hash,
-        None => false,
-    };
     let groups_change = row.groups.as_ref().is_some_and(|paths| {
         let mut wanted: Vec<Option<&String>> = paths.iter().map(|p| ids.get(p)).collect();
         wanted.sort();
@@ -239,14 +245,70 @@ fn update_of(
     if row.email.as_str() != user.email
         || differs(row.first_name.as_ref().map(|n| n.as_str()), &user.first_name)
         || differs(row.last_name.as_ref().map(|n| n.as_str()), &user.last_name)
-        || password_changes
+        || password_changes(row, user)
         || groups_change
         || tags.is_some()
     {
-        Action::Update { user: user.clone(), tags, groups: groups_change }
+        Action::Update { user: user.clone(), tags, groups: groups_change, before }
     } else {
         Action::Unchanged
     }
+}
+
+fn password_changes(row: &ImportRow, user: &ExistingUser) -> bool {
+    match &row.password {
+        Some(NewPassword::Plain(_)) => true,
+        Some(NewPassword::Hash(hash)) => *hash != user.password_hash,
+        None => false,
+    }
+}
+
+/// The group names a row's paths end with, as a user's history names groups.
+fn group_names(paths: &[String]) -> Vec<String> {
+    let names: BTreeSet<String> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_owned()).collect();
+    names.into_iter().collect()
+}
+
+/// The history entry of an imported row: a new user's fields, or an updated user's changes.
+fn history_of(application_id: &str, row: &ImportRow, action: &Action, user_id: &str, now: i64) -> Option<AuditRecord> {
+    let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+    let name = |name: &Option<PersonName>, kept: &str| text(name.as_ref().map_or(kept, |n| n.as_str()));
+    let (kind, changes) = match action {
+        Action::Create => {
+            let mut changes = diff(&[
+                ("email", None, text(row.email.as_str())),
+                ("firstName", None, name(&row.first_name, "")),
+                ("lastName", None, name(&row.last_name, "")),
+            ]);
+            let tags: Vec<(String, String)> = row
+                .tags
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.as_ref()?.as_str().to_owned())))
+                .collect();
+            changes.extend(tag_changes(&[], &tags));
+            changes.extend(group_change(&[], &group_names(row.groups.as_deref().unwrap_or_default())));
+            ("user.create", changes)
+        }
+        Action::Update { user, tags, groups, before } => {
+            let mut changes = diff(&[
+                ("email", text(&user.email), text(row.email.as_str())),
+                ("firstName", text(&user.first_name), name(&row.first_name, &user.first_name)),
+                ("lastName", text(&user.last_name), name(&row.last_name, &user.last_name)),
+            ]);
+            if password_changes(row, user) {
+                changes.push(Change::new("password", None, None));
+            }
+            if let Some(tags) = tags {
+                changes.extend(tag_changes(&before.tags, tags));
+            }
+            if let (true, Some(paths)) = (*groups, &row.groups) {
+                changes.extend(group_change(&before.groups, &group_names(paths)));
+            }
+            ("user.update", changes)
+        }
+        Action::Unchanged => return None,
+    };
+    Some(audit::entry(application_id, kind, Some(user_id), row.email.as_str(), &changes, now))
 }
 
 /// New users past the application's limit are bad rows (the first ones in the file fit).
@@ -351,8 +413,9 @@ async fn write(
         ids.into_iter().cloned().collect()
     };
     let mut written = 0u64;
+    let mut entries = Vec::new();
     for (index, action) in &plan.actions {
-        let Action::Update { user, tags, groups: groups_change } = action else { continue };
+        let Action::Update { user, tags, groups: groups_change, .. } = action else { continue };
         let row = &rows[*index];
         let normalized = row.email.normalized();
         let changes = UserChanges {
@@ -372,11 +435,14 @@ async fn write(
         if let (true, Some(paths)) = (*groups_change, &row.groups) {
             repo::memberships::replace_groups(tx, &user.id, &group_ids(paths)).await?;
         }
+        entries.extend(history_of(application_id, row, action, &user.id, now));
         written += 1;
         if written.is_multiple_of(CHUNK as u64) {
+            repo::audit::insert_many(tx, &std::mem::take(&mut entries)).await?;
             done(written);
         }
     }
+    repo::audit::insert_many(tx, &entries).await?;
     let creates: Vec<usize> =
         plan.actions.iter().filter(|(_, a)| matches!(a, Action::Create)).map(|(index, _)| *index).collect();
     for batch in creates.chunks(CHUNK) {
@@ -409,6 +475,12 @@ async fn write(
         repo::user_tags::insert_many(tx, &tags).await?;
         let memberships: Vec<(&str, &str)> = memberships.iter().map(|(g, u)| (g.as_str(), *u)).collect();
         repo::memberships::insert_many(tx, &memberships).await?;
+        let entries: Vec<AuditRecord> = batch
+            .iter()
+            .zip(&ids)
+            .filter_map(|(index, id)| history_of(application_id, &rows[*index], &Action::Create, id, now))
+            .collect();
+        repo::audit::insert_many(tx, &entries).await?;
         written += batch.len() as u64;
         done(written);
     }

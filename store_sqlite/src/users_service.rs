@@ -6,7 +6,7 @@ use crate::inputs::UserInput;
 use crate::records::{NewUser, UserChanges};
 
 use super::{clock::now_ms, ids, repo, Store};
-use crate::audit::{self, diff, Change};
+use crate::audit::{self, diff, group_change, tag_changes, Change};
 use crate::domain::{tag_problems, validate_user, ValidUser, EMAIL_TAKEN};
 use crate::error::{AppError, FieldErrors};
 use model::users::{format_time, UserDetail, DISABLED_UNTIL_ENABLED};
@@ -80,26 +80,17 @@ async fn write_extras(conn: &mut DbConn, user_id: &str, input: &UserInput) -> Re
     if let Some(tags) = &input.tags {
         let before = repo::user_tags::tags_of(&mut *conn, user_id).await?;
         repo::user_tags::replace_tags(&mut *conn, user_id, tags).await?;
-        let value = |set: &[(String, String)], key: &str| set.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-        let mut keys: Vec<&String> = before.iter().chain(tags.iter()).map(|(k, _)| k).collect();
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            changes.extend(diff(&[(&format!("tag:{key}"), value(&before, key), value(tags, key))]));
-        }
+        changes.extend(tag_changes(&before, tags));
     }
     if let Some(group_ids) = &input.group_ids {
-        let names = |groups: Vec<crate::records::Membership>| {
-            let names: Vec<String> = groups.into_iter().map(|g| g.name).collect();
-            (!names.is_empty()).then(|| names.join(", "))
-        };
+        let names = |groups: Vec<crate::records::Membership>| groups.into_iter().map(|g| g.name).collect::<Vec<_>>();
         let before = names(repo::memberships::groups_of(&mut *conn, user_id).await?);
         let mut unique = group_ids.clone();
         unique.sort();
         unique.dedup();
         repo::memberships::replace_groups(&mut *conn, user_id, &unique).await?;
         let after = names(repo::memberships::groups_of(conn, user_id).await?);
-        changes.extend(diff(&[("groups", before, after)]));
+        changes.extend(group_change(&before, &after));
     }
     Ok(changes)
 }

@@ -129,6 +129,45 @@ async fn a_dry_run_lists_every_bad_row_by_line_and_column_and_writes_nothing() {
     assert_eq!(ann["groups"], json!([]), "an empty groups cell takes the user out of every group");
     assert_eq!(ann["tags"], json!({ "role": "admin" }), "an empty tag cell removes that tag, the others stay");
     assert_eq!(users.len(), 6);
+
+    // Each user the import wrote has its own entry in the history, beside the import's.
+    let history = |action: &str| {
+        let body = json!({ "application_id": app_id, "filter": { "action": action }, "cursor": null }).to_string();
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let page = app.json("POST", "/api/history/page", Some(&body), &[("cookie", &cookie)]).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            page.json()["entries"].as_array().unwrap().clone()
+        }
+    };
+    let described = |entry: &Value| -> Vec<String> {
+        entry["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}: {} -> {}", c["field"].as_str().unwrap(), c["before"], c["after"]))
+            .collect()
+    };
+    assert_eq!(history("users.import").await.len(), 2, "each import started: the one refused and this one");
+    let created = history("user.create").await;
+    let new = created.iter().find(|e| e["subject"] == "new@example.com").expect("an entry for the new user");
+    assert_eq!(
+        described(new),
+        [
+            "email: null -> \"new@example.com\"",
+            "firstName: null -> \"New\"",
+            "tag:zone: null -> \"east\"",
+            "groups: null -> \"Farm\""
+        ]
+    );
+    assert_eq!(created.len(), 3 + 3, "the farm's three users and the three the import added");
+    let updated = history("user.update").await;
+    assert_eq!(updated.len(), 1, "{updated:?}");
+    assert_eq!(updated[0]["subject"], "ann@example.com");
+    assert_eq!(
+        described(&updated[0]),
+        ["password: null -> null", "tag:zone: \"north\" -> null", "groups: \"Barn\" -> null"]
+    );
 }
 
 #[tokio::test]
