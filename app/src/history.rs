@@ -133,7 +133,9 @@ pub fn ActivityPage() -> impl IntoView {
             AuditFilter {
                 actor: text("actor"),
                 action: text("action"),
-                user_id: text("user"),
+                // An email (it has an @), or a user's id as the user's page links it.
+                user_id: text("user").filter(|u| !u.contains('@')),
+                user_email: text("user").filter(|u| u.contains('@')),
                 from: day("from"),
                 // The "to" day is included: the range ends at the next midnight.
                 to: day("to").map(|t| t + 24 * 60 * 60 * 1000),
@@ -155,7 +157,7 @@ pub fn ActivityPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label class="inline-label">"User id " <input name="user" size="26" prop:value=value("user")/></label>
+                <label class="inline-label">"User " <input name="user" size="26" placeholder="email or id" prop:value=value("user")/></label>
                 <label class="inline-label">"From " <input type="date" name="from" prop:value=value("from")/></label>
                 <label class="inline-label">"To " <input type="date" name="to" prop:value=value("to")/></label>
                 <button type="submit">"Filter"</button>

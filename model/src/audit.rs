@@ -105,6 +105,9 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
     pub user_id: Option<String>,
+    /// A user by email: the entries about the user who has it now (under any earlier email
+    /// too), or, if nobody has it now, those that named it (a deleted user's).
+    pub user_email: Option<String>,
     /// From this instant (ms), included.
     pub from: Option<i64>,
     /// Up to this instant (ms), excluded.

@@ -3,6 +3,7 @@
 
 use super::{clock::now_ms, repo, Store};
 use crate::audit::{audit_entry, AuditFilter, AuditPage};
+use crate::domain::Email;
 use crate::engine::DbConn;
 use crate::error::AppError;
 use crate::records::AuditRecord;
@@ -27,7 +28,15 @@ pub async fn page(
         return Err(AppError::field("to", "The end of the range must come after its start"));
     }
     let size = size.clamp(1, MAX_PAGE_SIZE);
-    let mut rows = repo::audit::page(conn, application_id, filter, before, size + 1).await?;
+    let mut filter = filter.clone();
+    if let (Some(email), None) = (&filter.user_email, &filter.user_id) {
+        let normalized = Email::parse(email).map(|e| e.normalized()).unwrap_or_else(|_| email.trim().to_lowercase());
+        if let Some(user) = repo::users::by_emails(conn, application_id, &[normalized]).await?.pop() {
+            filter.user_id = Some(user.id);
+            filter.user_email = None;
+        }
+    }
+    let mut rows = repo::audit::page(conn, application_id, &filter, before, size + 1).await?;
     let more = rows.len() as i64 > size;
     rows.truncate(size as usize);
     let next = more.then(|| rows.last().map(|r| format!("{}:{}", r.at, r.id))).flatten();

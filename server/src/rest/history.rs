@@ -50,6 +50,7 @@ pub async fn list(
         actor: text("actor"),
         action: text("action"),
         user_id: text("userId"),
+        user_email: text("userEmail"),
         from: date(&q, "from")?,
         to: date(&q, "to")?,
     };

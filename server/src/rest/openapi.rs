@@ -124,7 +124,7 @@ pub const OPERATIONS: &[Operation] = &[
         method: "get",
         path: AUDIT,
         summary: "Ours: the application's history (who changed what, when, from where), newest first; \
-                  filter by actor, action, userId, from/to (RFC 3339); page with the answer's next as cursor",
+                  filter by actor, action, userId or userEmail, from/to (RFC 3339); page with the answer's next as cursor",
         request: None,
         status: 200,
         response: "auditLog",
@@ -254,6 +254,11 @@ fn audit_params() -> Vec<Value> {
         query_param("actor", json!({ "type": "string" }), "Who: an administrator's email, or API token <name>"),
         query_param("action", json!({ "type": "string" }), "What: user.create, user.update, user.delete, …"),
         query_param("userId", json!({ "type": "string" }), "Entries about this experience user"),
+        query_param(
+            "userEmail",
+            json!({ "type": "string" }),
+            "Entries about the experience user with this email now (under any earlier email too), or, if none has it, those that named it",
+        ),
         query_param("from", date.clone(), "From this instant, included"),
         query_param("to", date, "Up to this instant, excluded"),
         query_param("cursor", json!({ "type": "string" }), "The previous page's next"),

@@ -222,3 +222,27 @@ async fn pages_go_back_in_time_without_gaps_and_old_entries_are_removed() {
     let changed = sqlx::query("UPDATE audit_entries SET actor = 'someone else'").execute(&s.app.db).await;
     assert!(changed.is_err(), "the history is append-only");
 }
+
+#[tokio::test]
+async fn a_user_is_found_by_email_under_earlier_emails_and_after_deletion() {
+    let s = ApiApp::new("ops").await;
+    let created =
+        s.api("POST", "/experience/users", Some(json!({ "email": "ann@example.com", "password": "a-good-password" })));
+    let user_id = created.await.json()["id"].as_str().unwrap().to_owned();
+    let user = format!("/experience/users/{user_id}");
+    let renamed = s.api("PATCH", &user, Some(json!({ "email": "anna@example.com" }))).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    s.api("POST", "/experience/users", Some(json!({ "email": "bob@example.com", "password": "a-good-password" })))
+        .await;
+
+    // She has the email now: all her entries, the one under her first email too (any case).
+    assert_eq!(actions(&s.log("perPage=10&userEmail=Anna@Example.COM").await), ["user.update", "user.create"]);
+    assert_eq!(actions(&s.log("perPage=10&userEmail=ann@example.com").await), ["user.create"], "nobody has it now");
+
+    // Deleted: the entries that named the email.
+    assert_eq!(s.api("DELETE", &user, None).await.status, StatusCode::OK);
+    assert_eq!(actions(&s.log("perPage=10&userEmail=anna@example.com").await), ["user.delete", "user.update"]);
+    assert!(s.log("perPage=10&userEmail=nobody@example.com").await.is_empty());
+    let by_id = s.log(&format!("perPage=10&userId={user_id}&userEmail=bob@example.com")).await;
+    assert!(by_id.is_empty(), "both filters hold: {by_id:?}");
+}

@@ -52,6 +52,9 @@ pub async fn page(
     if let Some(user_id) = &filter.user_id {
         qb.push(" AND user_id = ").push_bind(user_id.clone());
     }
+    if let Some(email) = &filter.user_email {
+        qb.push(" AND lower(subject) = lower(").push_bind(email.clone()).push(")");
+    }
     if let Some(actor) = &filter.actor {
         qb.push(" AND actor = ").push_bind(actor.clone());
     }

@@ -9,6 +9,7 @@ use crate::components::field::FormError;
 use crate::error::AppError;
 use crate::experience::groups::{tree_order, GroupNode};
 use crate::experience::users::imports::JobState;
+use crate::experience::users::list_page::all_matching;
 
 /// How often a running job is read again.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -45,8 +46,8 @@ pub fn BulkBar(
     app_id: Memo<String>,
     query: Memo<ListQuery>,
     selected: RwSignal<Option<Selected>>,
-    /// How many the list matches, as it says it ("25", "more than 10000").
-    matching_text: Signal<String>,
+    /// How many users the list matches (capped as its count is).
+    matching: Signal<i64>,
     groups: Signal<Vec<GroupNode>>,
     on_started: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -121,7 +122,9 @@ pub fn BulkBar(
     };
     let count_text = move || match selected.get() {
         Some(Selected::Rows(ids)) => format!("{} selected", grouped(ids.len() as u64)),
-        Some(Selected::AllMatching) => format!("All {} matching selected", matching_text.get()),
+        Some(Selected::AllMatching) => {
+            all_matching(matching.get(), "All {n} matching selected", "Every matching user selected ({n})")
+        }
         None => String::new(),
     };
     let field_error = move |name: &'static str| move || error.get().and_then(|e| e.field_message(name));

@@ -38,6 +38,12 @@ pub fn UsersPage() -> impl IntoView {
         },
         |(app, query, _)| list_users(app, query),
     );
+    // What the ticks work on: the page's ids, and how many users the list matches.
+    let listed = Memo::new(move |_| {
+        page.get().and_then(Result::ok).map(|p| (p.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), p.matching))
+    });
+    let page_ids = Signal::derive(move || listed.with(|l| l.as_ref().map(|(ids, _)| ids.clone()).unwrap_or_default()));
+    let matching = Signal::derive(move || listed.with(|l| l.as_ref().map_or(0, |(_, n)| *n)));
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
     // Every page of the view, filter and sort shown, as a file the server streams.
@@ -54,8 +60,6 @@ pub fn UsersPage() -> impl IntoView {
         query.track();
         selected.set(None);
     });
-    let page_ids = RwSignal::new(Vec::<String>::new());
-    let matching_text = RwSignal::new(String::new());
     // The bulk job started here, in the address: a reload shows it again, running or done.
     let started_job = Signal::derive(move || params.with(|p| p.get("bulk")));
     let navigate = use_navigate();
@@ -200,7 +204,7 @@ pub fn UsersPage() -> impl IntoView {
             </div>
 
             <BulkJobPanel app_id started=started_job on_finished=move || bulk_done.update(|n| *n += 1)/>
-            <BulkBar app_id query selected matching_text=matching_text.into()
+            <BulkBar app_id query selected matching
                 groups=Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default())
                 on_started=show_job/>
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
@@ -232,36 +236,27 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(p) => {
                         let q = query.get_untracked();
                         let shown = p.rows.len();
-                        let ids: Vec<String> = p.rows.iter().map(|r| r.id.clone()).collect();
                         let several_pages = p.next.is_some() || p.prev.is_some();
-                        let total = if p.matching > MATCH_COUNT_CAP {
-                            format!("more than {}", grouped(MATCH_COUNT_CAP as u64))
-                        } else {
-                            grouped(p.matching as u64)
-                        };
-                        page_ids.set(ids.clone());
-                        matching_text.set(total.clone());
                         let page_ticked = move || match selected.get() {
                             Some(Selected::AllMatching) => true,
                             Some(Selected::Rows(ticked)) => page_ids.with(|ids| !ids.is_empty() && ids.iter().all(|id| ticked.contains(id))),
                             None => false,
                         };
-                        let total_for_banner = total.clone();
+                        let all = p.matching;
                         view! {
                             <Show when=move || several_pages && page_ticked()>
                                 <p class="banner select-all" role="status">
                                     {
-                                        let total = total_for_banner.clone();
                                         move || if selected.get() == Some(Selected::AllMatching) {
                                             view! {
-                                                {format!("All {total} matching users are selected. ")}
+                                                {all_matching(all, "All {n} matching users are selected. ", "Every matching user ({n}) is selected. ")}
                                                 <button type="button" class="link" on:click=move |_| selected.set(None)>"Clear selection"</button>
                                             }.into_any()
                                         } else {
                                             view! {
                                                 {format!("All {shown} on this page are selected. ")}
                                                 <button type="button" class="link" on:click=move |_| selected.set(Some(Selected::AllMatching))>
-                                                    {format!("Select all {total} matching")}
+                                                    {all_matching(all, "Select all {n} matching", "Select every matching user ({n})")}
                                                 </button>
                                             }.into_any()
                                         }
@@ -293,11 +288,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                             <nav class="pager" aria-label="Pages">
-                                <span class="muted">{if p.matching > MATCH_COUNT_CAP {
-                                    format!("{shown} shown of more than {MATCH_COUNT_CAP}")
-                                } else {
-                                    format!("{shown} shown of {}", p.matching)
-                                }}</span>
+                                <span class="muted">{all_matching(all, &format!("{shown} shown of {{n}}"), &format!("{shown} shown of {{n}}"))}</span>
                                 <Pager label="First" target=p.prev.as_ref().map(|_| PageAt::First) query=q.clone() href=move |q| href(q)/>
                                 <Pager label="Previous" target=p.prev.clone() query=q.clone() href=move |q| href(q)/>
                                 <Pager label="Next" target=p.next.clone() query=q.clone() href=move |q| href(q)/>
@@ -340,12 +331,22 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// How many "all matching" is, in the sentence given: `{n}` is the count where it is exact, and
+/// "more than 100" past the count's cap (where "all 100" would be untrue).
+pub(crate) fn all_matching(matching: i64, exact: &str, capped: &str) -> String {
+    if matching > MATCH_COUNT_CAP {
+        capped.replace("{n}", &format!("more than {}", grouped(MATCH_COUNT_CAP as u64)))
+    } else {
+        exact.replace("{n}", &grouped(matching as u64))
+    }
+}
+
 #[component]
 fn UserRowView(
     row: UserRow,
     base: String,
     selected: RwSignal<Option<Selected>>,
-    page_ids: RwSignal<Vec<String>>,
+    page_ids: Signal<Vec<String>>,
     on_delete: impl Fn(UserRow) + Send + Sync + 'static,
     on_invalidate: impl Fn(UserRow) + Send + Sync + 'static,
     on_disable: impl Fn(UserRow) + Send + Sync + 'static,
