@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::user_filter::{GroupReach, UserFilter};
+use crate::error::AppError;
 use crate::user_import::JobState;
 use crate::user_query::ListQuery;
 
@@ -42,6 +43,16 @@ pub enum BulkAction {
     Delete,
 }
 
+/// What an action is made of, as a door read it: the parts its `type` needs.
+#[derive(Debug, Clone, Default)]
+pub struct ActionParts {
+    pub group_id: Option<String>,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    /// Until this instant (ms); `None`: until enabled again.
+    pub until: Option<i64>,
+}
+
 impl BulkAction {
     /// The names a request uses (`type`), in the order the page offers them.
     pub const NAMES: [(&'static str, &'static str); 8] = [
@@ -54,6 +65,32 @@ impl BulkAction {
         ("invalidateTokens", "Invalidate tokens"),
         ("delete", "Delete"),
     ];
+
+    /// The action named `kind` (a `type` of `NAMES`) from the parts a door read (a form's
+    /// fields, a request's body; each door parses "until" its own way). A part the action needs
+    /// and lacks is an error on that part's field; the parts' values are checked by the service.
+    pub fn from_parts(kind: &str, parts: ActionParts) -> Result<Self, AppError> {
+        let needed = |value: Option<String>, field: &str| {
+            value.ok_or_else(|| AppError::field(field, format!("This action needs action.{field}")))
+        };
+        Ok(match kind {
+            "addToGroup" => Self::AddToGroup { group_id: needed(parts.group_id, "groupId")? },
+            "removeFromGroup" => Self::RemoveFromGroup { group_id: needed(parts.group_id, "groupId")? },
+            "setTag" => Self::SetTag { key: needed(parts.key, "key")?, value: needed(parts.value, "value")? },
+            "removeTag" => Self::RemoveTag { key: needed(parts.key, "key")? },
+            "disable" => Self::Disable { until: parts.until },
+            "enable" => Self::Enable,
+            "invalidateTokens" => Self::InvalidateTokens,
+            "delete" => Self::Delete,
+            other => {
+                let names: Vec<&str> = Self::NAMES.iter().map(|(name, _)| *name).collect();
+                return Err(AppError::field(
+                    "type",
+                    format!("No action {other:?}: choose one of {}", names.join(", ")),
+                ));
+            }
+        })
+    }
 
     /// The words for an action's name ("delete" → "Delete").
     pub fn label(name: &str) -> &str {

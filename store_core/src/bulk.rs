@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::user_filter::UserFilter;
-use crate::jobs::{error_of, state_of, JobState};
+use crate::jobs::{outcome_of, Outcome};
 use crate::records::JobRecord;
-pub use model::user_bulk::{BulkAction, BulkFailure, BulkJob, BulkPreview, BulkProgress, BulkReport};
+pub use model::user_bulk::{ActionParts, BulkAction, BulkFailure, BulkJob, BulkPreview, BulkProgress, BulkReport};
 
 /// The `kind` of a bulk job's row in `jobs`.
 pub const JOB_KIND: &str = "users-bulk";
@@ -42,15 +42,14 @@ pub fn action_name(action: &BulkAction) -> String {
 
 /// A stored bulk job as every door shows it at `now`.
 pub fn bulk_job(record: JobRecord, now: i64) -> BulkJob {
-    let state = state_of(&record, now);
+    let Outcome { state, report, error } = outcome_of(&record, now);
     let stored: StoredProgress = serde_json::from_str(&record.progress).unwrap_or_default();
-    let outcome = record.outcome.as_deref().unwrap_or_default();
     BulkJob {
         state,
         action: stored.action,
         progress: stored.progress,
-        report: (state == JobState::Done).then(|| serde_json::from_str(outcome).ok()).flatten(),
-        error: (state == JobState::Failed).then(|| error_of(&record)),
+        report,
+        error,
         id: record.id,
         started_by: record.started_by,
         created_at: record.created_at,

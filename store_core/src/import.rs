@@ -3,7 +3,7 @@
 //! (taken emails, groups, the application's limit) the import service checks.
 
 use crate::domain::{Email, Password, PersonName, TagKey, TagValue};
-use crate::jobs::{error_of, state_of};
+use crate::jobs::{outcome_of, Outcome};
 use crate::passwords::check_imported_hash;
 use crate::records::JobRecord;
 pub use model::user_import::{
@@ -137,8 +137,7 @@ impl ImportFile {
 
 /// A stored import job as its page shows it at `now`.
 pub fn import_job(record: JobRecord, now: i64) -> ImportJob {
-    let state = state_of(&record, now);
-    let outcome = record.outcome.as_deref().unwrap_or_default();
+    let Outcome { state, report, error } = outcome_of(&record, now);
     let progress = serde_json::from_str(&record.progress).unwrap_or(ImportProgress {
         phase: ImportPhase::Checking,
         done: 0,
@@ -147,8 +146,8 @@ pub fn import_job(record: JobRecord, now: i64) -> ImportJob {
     ImportJob {
         state,
         progress,
-        report: (state == JobState::Done).then(|| serde_json::from_str(outcome).ok()).flatten(),
-        error: (state == JobState::Failed).then(|| error_of(&record)),
+        report,
+        error,
         id: record.id,
         started_by: record.started_by,
         created_at: record.created_at,

@@ -182,6 +182,8 @@ pub async fn run(
     let total = report.selected;
     let mut done = unknown.len() as u64;
     progress(BulkProgress { done, total });
+    // Each changed user's history tells it, beside the job's own entry.
+    let (user_action, changes) = history_of(action, &group_name);
     for batch in users.chunks(BATCH) {
         let mut tx = db::begin_application_write(&state.pool, application_id).await?;
         application_exists(&mut tx, application_id).await?;
@@ -201,8 +203,6 @@ pub async fn run(
         }
         let ids: Vec<String> = batch.iter().filter(|id| present.contains_key(*id)).cloned().collect();
         let changed = apply(&mut tx, action, &ids).await?;
-        // Each user's history tells it, beside the job's own entry.
-        let (user_action, changes) = history_of(action, &group_name);
         let now = now_ms();
         let entries: Vec<_> = changed
             .iter()

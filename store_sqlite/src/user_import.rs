@@ -33,7 +33,7 @@ enum Action {
     Create,
     /// `tags` when they change; `groups` when they do. What the user had, for the history.
     Update {
-        user: ExistingUser,
+        user: Box<ExistingUser>,
         tags: Option<Vec<(String, String)>>,
         groups: bool,
         before: Before,
@@ -249,7 +249,7 @@ fn update_of(
         || groups_change
         || tags.is_some()
     {
-        Action::Update { user: user.clone(), tags, groups: groups_change, before }
+        Action::Update { user: Box::new(user.clone()), tags, groups: groups_change, before }
     } else {
         Action::Unchanged
     }

@@ -3,7 +3,7 @@
 //! one as a job (202 `{jobId}`); `GET …/users/bulk/{jobId}` polls it.
 
 use app::error::AppError;
-use app::server::bulk::{bulk_job, BulkAction, BulkJob, BulkPreview, BulkSelection, JOB_KIND};
+use app::server::bulk::{bulk_job, ActionParts, BulkAction, BulkJob, BulkPreview, BulkSelection, JOB_KIND};
 use app::server::clock::{now_ms, parse_rfc3339};
 use app::server::{bulk_jobs, ids, repo, user_bulk, AppState};
 use axum::extract::State;
@@ -54,36 +54,16 @@ struct ActionBody {
     until: Option<String>,
 }
 
-fn required(value: Option<String>, field: &str) -> Result<String, AppError> {
-    value.ok_or_else(|| AppError::field(field, format!("This action needs action.{field}")))
-}
-
 impl ActionBody {
     fn into_action(self) -> Result<BulkAction, AppError> {
-        Ok(match self.r#type.as_str() {
-            "addToGroup" => BulkAction::AddToGroup { group_id: required(self.group_id, "groupId")? },
-            "removeFromGroup" => BulkAction::RemoveFromGroup { group_id: required(self.group_id, "groupId")? },
-            "setTag" => BulkAction::SetTag { key: required(self.key, "key")?, value: required(self.value, "value")? },
-            "removeTag" => BulkAction::RemoveTag { key: required(self.key, "key")? },
-            "disable" => BulkAction::Disable {
-                until: match self.until {
-                    None => None,
-                    Some(text) => Some(parse_rfc3339(&text).ok_or_else(|| {
-                        AppError::field("until", "until must be an RFC 3339 date, like 2026-12-01T09:00:00.000Z")
-                    })?),
-                },
-            },
-            "enable" => BulkAction::Enable,
-            "invalidateTokens" => BulkAction::InvalidateTokens,
-            "delete" => BulkAction::Delete,
-            other => {
-                let names: Vec<&str> = BulkAction::NAMES.iter().map(|(name, _)| *name).collect();
-                return Err(AppError::field(
-                    "type",
-                    format!("No action {other:?}: choose one of {}", names.join(", ")),
-                ));
-            }
-        })
+        let until = match (self.r#type.as_str(), self.until) {
+            ("disable", Some(text)) => Some(parse_rfc3339(&text).ok_or_else(|| {
+                AppError::field("until", "until must be an RFC 3339 date, like 2026-12-01T09:00:00.000Z")
+            })?),
+            _ => None,
+        };
+        let parts = ActionParts { group_id: self.group_id, key: self.key, value: self.value, until };
+        BulkAction::from_parts(&self.r#type, parts)
     }
 }
 

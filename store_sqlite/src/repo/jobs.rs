@@ -3,6 +3,19 @@
 use crate::engine::DbConn;
 use crate::records::JobRecord;
 
+/// A query reading whole job rows: the one column list, then the statement's own conditions
+/// (sqlx checks each whole statement when compiling, so the list is spliced in as a literal).
+macro_rules! select_jobs {
+    ($conditions:literal, $($arg:expr),+) => {
+        sqlx::query_as!(
+            JobRecord,
+            r#"SELECT id AS "id!", application_id, kind, started_by, state, progress, outcome, created_at, updated_at
+               FROM jobs "# + $conditions,
+            $($arg),+
+        )
+    };
+}
+
 pub async fn insert(conn: &mut DbConn, job: &JobRecord) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO jobs (id, application_id, kind, started_by, state, progress, outcome, created_at, updated_at)
@@ -58,15 +71,7 @@ pub async fn finish(
 }
 
 pub async fn get(conn: &mut DbConn, application_id: &str, id: &str) -> Result<Option<JobRecord>, sqlx::Error> {
-    sqlx::query_as!(
-        JobRecord,
-        r#"SELECT id AS "id!", application_id, kind, started_by, state, progress, outcome, created_at, updated_at
-           FROM jobs WHERE application_id = $1 AND id = $2"#,
-        application_id,
-        id
-    )
-    .fetch_optional(conn)
-    .await
+    select_jobs!("WHERE application_id = $1 AND id = $2", application_id, id).fetch_optional(conn).await
 }
 
 /// The application's latest jobs of a kind, newest first.
@@ -76,10 +81,8 @@ pub async fn recent(
     kind: &str,
     limit: i64,
 ) -> Result<Vec<JobRecord>, sqlx::Error> {
-    sqlx::query_as!(
-        JobRecord,
-        r#"SELECT id AS "id!", application_id, kind, started_by, state, progress, outcome, created_at, updated_at
-           FROM jobs WHERE application_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC LIMIT $3"#,
+    select_jobs!(
+        "WHERE application_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC LIMIT $3",
         application_id,
         kind,
         limit
@@ -95,11 +98,9 @@ pub async fn running(
     kind: &str,
     alive_since: i64,
 ) -> Result<Option<JobRecord>, sqlx::Error> {
-    sqlx::query_as!(
-        JobRecord,
-        r#"SELECT id AS "id!", application_id, kind, started_by, state, progress, outcome, created_at, updated_at
-           FROM jobs WHERE application_id = $1 AND kind = $2 AND state = 'running' AND updated_at > $3
-           ORDER BY created_at DESC LIMIT 1"#,
+    select_jobs!(
+        "WHERE application_id = $1 AND kind = $2 AND state = 'running' AND updated_at > $3
+         ORDER BY created_at DESC LIMIT 1",
         application_id,
         kind,
         alive_since

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
-pub use ::model::user_bulk::{grouped, BulkAction, BulkJob, BulkPreview, BulkReport, BulkTarget};
+pub use ::model::user_bulk::{grouped, ActionParts, BulkAction, BulkJob, BulkPreview, BulkReport, BulkTarget};
 
 #[cfg(feature = "ssr")]
 fn selection(target: BulkTarget) -> crate::server::bulk::BulkSelection {

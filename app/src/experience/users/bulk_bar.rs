@@ -4,7 +4,10 @@
 
 use leptos::prelude::*;
 
-use super::{get_bulk_job, grouped, preview_bulk, start_bulk, BulkAction, BulkJob, BulkPreview, BulkTarget, ListQuery};
+use super::{
+    get_bulk_job, grouped, preview_bulk, start_bulk, ActionParts, BulkAction, BulkJob, BulkPreview, BulkTarget,
+    ListQuery,
+};
 use crate::components::field::FormError;
 use crate::error::AppError;
 use crate::experience::groups::{tree_order, GroupNode};
@@ -21,24 +24,16 @@ pub enum Selected {
     AllMatching,
 }
 
-/// The action as the bar's inputs spell it.
+/// The bar's fields as an action: "until" is the browser's local date and time.
 fn action_of(kind: &str, group: String, key: String, value: String, until: &str) -> Result<BulkAction, AppError> {
-    Ok(match kind {
-        "addToGroup" => BulkAction::AddToGroup { group_id: group },
-        "removeFromGroup" => BulkAction::RemoveFromGroup { group_id: group },
-        "setTag" => BulkAction::SetTag { key, value },
-        "removeTag" => BulkAction::RemoveTag { key },
-        "disable" if until.trim().is_empty() => BulkAction::Disable { until: None },
-        "disable" => BulkAction::Disable {
-            until: Some(
-                ::model::timestamps::parse_local_as_utc(until)
-                    .ok_or_else(|| AppError::field("until", "Enter a date and time, like 2026-12-01T09:00"))?,
-            ),
-        },
-        "enable" => BulkAction::Enable,
-        "invalidateTokens" => BulkAction::InvalidateTokens,
-        _ => BulkAction::Delete,
-    })
+    let until = match (kind, until.trim()) {
+        ("disable", text) if !text.is_empty() => Some(
+            ::model::timestamps::parse_local_as_utc(text)
+                .ok_or_else(|| AppError::field("until", "Enter a date and time, like 2026-12-01T09:00"))?,
+        ),
+        _ => None,
+    };
+    BulkAction::from_parts(kind, ActionParts { group_id: Some(group), key: Some(key), value: Some(value), until })
 }
 
 #[component]
