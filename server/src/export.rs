@@ -30,11 +30,17 @@ pub enum Format {
 }
 
 impl Format {
+    pub const ALL: [Self; 2] = [Self::Csv, Self::Json];
+
     pub fn parse(name: &str) -> Result<Self, AppError> {
-        match name {
-            "csv" => Ok(Self::Csv),
-            "json" => Ok(Self::Json),
-            _ => Err(AppError::field("format", "Choose csv or json")),
+        Self::ALL.into_iter().find(|f| f.name() == name).ok_or_else(|| AppError::field("format", "Choose csv or json"))
+    }
+
+    /// The name a request, the command line and a file use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
         }
     }
 
@@ -68,7 +74,7 @@ pub async fn users(
         Some(Err(error)) => return refuse(error),
         None => return refuse(AppError::Internal),
     };
-    let name = format!("users-{application_id}.{}", if format == Format::Csv { "csv" } else { "json" });
+    let name = format!("users-{application_id}.{}", format.name());
     let body = Body::new(Chunks { first: Some(first), rest: chunks });
     (
         [

@@ -112,7 +112,7 @@ enum Command {
     Export {
         #[arg(long)]
         application: String,
-        #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+        #[arg(long, default_value = "csv", value_parser = server::export::Format::ALL.map(server::export::Format::name))]
         format: String,
         /// The list's text filter (`ann`, `*@example.com`, `tag:key=value`…).
         #[arg(long, default_value = "")]
