@@ -35,6 +35,25 @@ pub fn current_actor() -> Actor {
     ACTOR.try_with(Actor::clone).unwrap_or_else(|_| Actor { name: "system".into(), address: String::new() })
 }
 
+/// A user's profile fields as the history names them.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+/// The profile fields that differ, before (none for a new user) → after; an empty field is none.
+pub fn profile_changes(before: Option<Profile<'_>>, after: Profile<'_>) -> Vec<Change> {
+    let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+    let was = |field: fn(Profile<'_>) -> &str| before.and_then(|b| text(field(b)));
+    diff(&[
+        ("email", was(|p| p.email), text(after.email)),
+        ("firstName", was(|p| p.first_name), text(after.first_name)),
+        ("lastName", was(|p| p.last_name), text(after.last_name)),
+    ])
+}
+
 /// A new entry by the current actor, now.
 pub fn entry(
     application_id: &str,

@@ -29,9 +29,9 @@ pub async fn page(
     }
     let size = size.clamp(1, MAX_PAGE_SIZE);
     let mut filter = filter.clone();
-    if let (Some(email), None) = (&filter.user_email, &filter.user_id) {
-        let normalized = Email::parse(email).map(|e| e.normalized()).unwrap_or_else(|_| email.trim().to_lowercase());
-        if let Some(user) = repo::users::by_emails(conn, application_id, &[normalized]).await?.pop() {
+    // Only a valid email can be a user's now; any other text can only match what entries named.
+    if let (Some(Ok(email)), None) = (filter.user_email.as_deref().map(Email::parse), &filter.user_id) {
+        if let Some(user) = repo::users::by_emails(conn, application_id, &[email.normalized()]).await?.pop() {
             filter.user_id = Some(user.id);
             filter.user_email = None;
         }

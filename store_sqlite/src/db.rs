@@ -52,12 +52,17 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 }
 
 async fn applied_migrations(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    let table: Option<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(pool)
-            .await?;
-    match table {
-        Some(_) => sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(pool).await,
+    rows_of(pool, "_sqlx_migrations").await
+}
+
+/// How many rows `table` holds; none where it does not exist yet.
+async fn rows_of(pool: &SqlitePool, table: &'static str) -> Result<i64, sqlx::Error> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .bind(table)
+        .fetch_optional(pool)
+        .await?;
+    match exists {
+        Some(_) => sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(pool).await,
         None => Ok(0),
     }
 }
@@ -69,16 +74,8 @@ async fn applied_migrations(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
 /// index instead of reading it whole: milliseconds, whatever the size. A database never
 /// measured is left so: its planner judges every index by the same rules.
 pub async fn refresh_statistics(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    let table: Option<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-            .fetch_optional(pool)
-            .await?;
     // ANALYZE of an empty table writes no row: a new database has the table but no statistics.
-    let measured: i64 = match table {
-        Some(_) => sqlx::query_scalar("SELECT count(*) FROM sqlite_stat1").fetch_one(pool).await?,
-        None => 0,
-    };
-    if measured > 0 {
+    if rows_of(pool, "sqlite_stat1").await? > 0 {
         let mut conn = pool.acquire().await?;
         sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
         sqlx::query("ANALYZE").execute(&mut *conn).await?;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 
 use super::{clock::now_ms, ids, repo, Store};
-use crate::audit::{self, diff, group_change, tag_changes, Change};
+use crate::audit::{self, group_change, profile_changes, tag_changes, Change, Profile};
 use crate::domain::{Name, PersonName, EMAIL_TAKEN};
 use crate::engine::DbConn;
 use crate::error::AppError;
@@ -270,16 +270,22 @@ fn group_names(paths: &[String]) -> Vec<String> {
 }
 
 /// The history entry of an imported row: a new user's fields, or an updated user's changes.
-fn history_of(application_id: &str, row: &ImportRow, action: &Action, user_id: &str, now: i64) -> Option<AuditRecord> {
-    let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
-    let name = |name: &Option<PersonName>, kept: &str| text(name.as_ref().map_or(kept, |n| n.as_str()));
+fn history_of<'a>(
+    application_id: &str,
+    row: &'a ImportRow,
+    action: &'a Action,
+    user_id: &str,
+    now: i64,
+) -> Option<AuditRecord> {
+    let name = |name: &'a Option<PersonName>, kept: &'a str| name.as_ref().map_or(kept, |n| n.as_str());
     let (kind, changes) = match action {
         Action::Create => {
-            let mut changes = diff(&[
-                ("email", None, text(row.email.as_str())),
-                ("firstName", None, name(&row.first_name, "")),
-                ("lastName", None, name(&row.last_name, "")),
-            ]);
+            let after = Profile {
+                email: row.email.as_str(),
+                first_name: name(&row.first_name, ""),
+                last_name: name(&row.last_name, ""),
+            };
+            let mut changes = profile_changes(None, after);
             let tags: Vec<(String, String)> = row
                 .tags
                 .iter()
@@ -290,11 +296,13 @@ fn history_of(application_id: &str, row: &ImportRow, action: &Action, user_id: &
             ("user.create", changes)
         }
         Action::Update { user, tags, groups, before } => {
-            let mut changes = diff(&[
-                ("email", text(&user.email), text(row.email.as_str())),
-                ("firstName", text(&user.first_name), name(&row.first_name, &user.first_name)),
-                ("lastName", text(&user.last_name), name(&row.last_name, &user.last_name)),
-            ]);
+            let had = Profile { email: &user.email, first_name: &user.first_name, last_name: &user.last_name };
+            let after = Profile {
+                email: row.email.as_str(),
+                first_name: name(&row.first_name, &user.first_name),
+                last_name: name(&row.last_name, &user.last_name),
+            };
+            let mut changes = profile_changes(Some(had), after);
             if password_changes(row, user) {
                 changes.push(Change::new("password", None, None));
             }

@@ -6,7 +6,7 @@ use crate::inputs::UserInput;
 use crate::records::{NewUser, UserChanges};
 
 use super::{clock::now_ms, ids, repo, Store};
-use crate::audit::{self, diff, group_change, tag_changes, Change};
+use crate::audit::{self, group_change, profile_changes, tag_changes, Change, Profile};
 use crate::domain::{tag_problems, validate_user, ValidUser, EMAIL_TAKEN};
 use crate::error::{AppError, FieldErrors};
 use model::users::{format_time, UserDetail, DISABLED_UNTIL_ENABLED};
@@ -95,8 +95,8 @@ async fn write_extras(conn: &mut DbConn, user_id: &str, input: &UserInput) -> Re
     Ok(changes)
 }
 
-fn text(value: &str) -> Option<String> {
-    (!value.is_empty()).then(|| value.to_owned())
+fn profile_of(valid: &ValidUser) -> Profile<'_> {
+    Profile { email: valid.email.as_str(), first_name: valid.first_name.as_str(), last_name: valid.last_name.as_str() }
 }
 
 /// Adds a user with their tags and groups in one transaction; the application's user limit
@@ -142,11 +142,7 @@ pub async fn create(state: &Store, application_id: &str, input: UserInput) -> Re
     if let Some(at) = input.token_cutoff {
         set_token_cutoff(&mut tx, application_id, &id, at).await?;
     }
-    let mut changes = diff(&[
-        ("email", None, text(valid.email.as_str())),
-        ("firstName", None, text(valid.first_name.as_str())),
-        ("lastName", None, text(valid.last_name.as_str())),
-    ]);
+    let mut changes = profile_changes(None, profile_of(&valid));
     changes.extend(write_extras(&mut tx, &id, &input).await?);
     let entry = audit::entry(application_id, "user.create", Some(&id), valid.email.as_str(), &changes, now);
     repo::audit::insert(&mut tx, &entry).await?;
@@ -294,11 +290,8 @@ pub async fn update(
              Reload the page to see their version, then make your changes again.",
         ));
     }
-    let mut changes = diff(&[
-        ("email", text(&current.email), text(valid.email.as_str())),
-        ("firstName", text(&current.first_name), text(valid.first_name.as_str())),
-        ("lastName", text(&current.last_name), text(valid.last_name.as_str())),
-    ]);
+    let before = Profile { email: &current.email, first_name: &current.first_name, last_name: &current.last_name };
+    let mut changes = profile_changes(Some(before), profile_of(&valid));
     if hash.is_some() {
         changes.push(Change::new("password", None, None));
     }
