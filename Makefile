@@ -20,7 +20,7 @@ size: build
 # For developers: rebuilds and reloads on every change (debug build).
 dev:
 	scripts/bootstrap dev
-	bash -c 'source scripts/env.sh && cargo leptos watch $${WASM_CARGO_ARGS:+--lib-cargo-args=$$WASM_CARGO_ARGS}'
+	bash -c 'source scripts/env.sh && cargo leptos watch --split $${WASM_CARGO_ARGS:+--lib-cargo-args=$$WASM_CARGO_ARGS}'
 
 sqlx-prepare:
 	scripts/sqlx-prepare

@@ -9,6 +9,7 @@ pub mod components;
 pub mod devices;
 pub mod experience;
 pub mod history;
+mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -18,14 +19,10 @@ pub use model::{domain, error};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 
-use api_tokens::ApiTokensPage;
-use applications::{ApplicationsPage, SettingsPage};
 use auth::LoginPage;
-use components::layout::AdminLayout;
-use devices::{DevicePage, DevicesPage};
-use experience::{EditGroupPage, EditUserPage, GroupsPage, ImportUsersPage, NewUserPage, UsersPage};
+use routes::*;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,20 +54,20 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=|| view! { <Redirect path="/applications"/> }/>
-                <ParentRoute path=path!("/applications") view=AdminLayout>
-                    <Route path=path!("") view=ApplicationsPage/>
+                <ParentRoute path=path!("/applications") view={Lazy::<Page<LAYOUT>>::new()}>
+                    <Route path=path!("") view={Lazy::<Page<APPLICATIONS>>::new()}/>
                     <Route path=path!(":app") view=ApplicationHome/>
-                    <Route path=path!(":app/experience/users") view=UsersPage/>
-                    <Route path=path!(":app/experience/users/new") view=NewUserPage/>
-                    <Route path=path!(":app/experience/users/import") view=ImportUsersPage/>
-                    <Route path=path!(":app/experience/users/:user") view=EditUserPage/>
-                    <Route path=path!(":app/experience/groups") view=GroupsPage/>
-                    <Route path=path!(":app/experience/groups/:group") view=EditGroupPage/>
-                    <Route path=path!(":app/devices") view=DevicesPage/>
-                    <Route path=path!(":app/devices/:device") view=DevicePage/>
-                    <Route path=path!(":app/settings") view=SettingsPage/>
-                    <Route path=path!(":app/api-tokens") view=ApiTokensPage/>
-                    <Route path=path!(":app/activity") view=history::ActivityPage/>
+                    <Route path=path!(":app/experience/users") view={Lazy::<Page<USERS>>::new()}/>
+                    <Route path=path!(":app/experience/users/new") view={Lazy::<Page<NEW_USER>>::new()}/>
+                    <Route path=path!(":app/experience/users/import") view={Lazy::<Page<IMPORT_USERS>>::new()}/>
+                    <Route path=path!(":app/experience/users/:user") view={Lazy::<Page<EDIT_USER>>::new()}/>
+                    <Route path=path!(":app/experience/groups") view={Lazy::<Page<GROUPS>>::new()}/>
+                    <Route path=path!(":app/experience/groups/:group") view={Lazy::<Page<EDIT_GROUP>>::new()}/>
+                    <Route path=path!(":app/devices") view={Lazy::<Page<DEVICES>>::new()}/>
+                    <Route path=path!(":app/devices/:device") view={Lazy::<Page<DEVICE>>::new()}/>
+                    <Route path=path!(":app/settings") view={Lazy::<Page<SETTINGS>>::new()}/>
+                    <Route path=path!(":app/api-tokens") view={Lazy::<Page<API_TOKENS>>::new()}/>
+                    <Route path=path!(":app/activity") view={Lazy::<Page<ACTIVITY>>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

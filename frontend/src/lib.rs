@@ -4,9 +4,15 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker the browser tests wait for: from here on, typing reaches the Rust handlers.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    // Asynchronous: an admin page's code is a lazily loaded chunk (app's `routes`), fetched
+    // before its server-rendered HTML can be hydrated.
+    wasm_bindgen_futures::spawn_local(async {
+        leptos::mount::hydrate_from_async(leptos::prelude::document().body().expect("a <body>"), app::App)
+            .await
+            .forget();
+        // A marker the browser tests wait for: from here on, typing reaches the Rust handlers.
+        if let Some(body) = leptos::prelude::document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }
