@@ -39,6 +39,26 @@ pub const API_TOKENS: u8 = 10;
 pub const ACTIVITY: u8 = 11;
 pub const IMPORT_USERS: u8 = 12;
 
+/// The chunk a page's code is in. Its view and its preload both go by this one mapping, so they
+/// cannot disagree (a page hydrated before its chunk is there fails).
+enum Group {
+    UsersList,
+    UserPages,
+    GroupsAndDevices,
+    Other,
+}
+
+impl Group {
+    const fn of(page: u8) -> Group {
+        match page {
+            LAYOUT..=USERS => Group::UsersList,
+            APPLICATIONS..=EDIT_USER => Group::UserPages,
+            GROUPS..=DEVICE => Group::GroupsAndDevices,
+            _ => Group::Other,
+        }
+    }
+}
+
 /// The route of page `PAGE`, as `view={Lazy::<Page<USERS>>::new()}`.
 pub struct Page<const PAGE: u8>;
 
@@ -48,11 +68,11 @@ impl<const PAGE: u8> LazyRoute for Page<PAGE> {
     }
 
     async fn view(_this: Self) -> AnyView {
-        match PAGE {
-            LAYOUT..=USERS => users_list(PAGE).await,
-            APPLICATIONS..=EDIT_USER => user_pages(PAGE).await,
-            GROUPS..=DEVICE => group_and_device_pages(PAGE).await,
-            _ => other_pages(PAGE).await,
+        match Group::of(PAGE) {
+            Group::UsersList => users_list(PAGE).await,
+            Group::UserPages => user_pages(PAGE).await,
+            Group::GroupsAndDevices => group_and_device_pages(PAGE).await,
+            Group::Other => other_pages(PAGE).await,
         }
     }
 
@@ -60,11 +80,11 @@ impl<const PAGE: u8> LazyRoute for Page<PAGE> {
     /// HTML, which the chunk's code must be there to hydrate.
     async fn preload() {
         #[cfg(feature = "hydrate")]
-        match PAGE {
-            LAYOUT..=USERS => __preload_users_list().await,
-            APPLICATIONS..=EDIT_USER => __preload_user_pages().await,
-            GROUPS..=DEVICE => __preload_group_and_device_pages().await,
-            _ => __preload_other_pages().await,
+        match Group::of(PAGE) {
+            Group::UsersList => __preload_users_list().await,
+            Group::UserPages => __preload_user_pages().await,
+            Group::GroupsAndDevices => __preload_group_and_device_pages().await,
+            Group::Other => __preload_other_pages().await,
         }
     }
 }
