@@ -5,6 +5,7 @@ use super::{list_api_tokens, ApiTokenInfo, CreateApiToken, RevokeApiToken};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::domain::ApplicationName;
 use crate::error::AppError;
 use crate::experience::users::format_time;
@@ -15,7 +16,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     let app_id = use_application_id();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let tokens = Resource::new(
+    let tokens = resource(
         move || (app_id.get(), create.version().get(), revoke.version().get()),
         |(id, _, _)| list_api_tokens(id),
     );

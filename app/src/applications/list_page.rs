@@ -3,12 +3,13 @@ use leptos_meta::Title;
 
 use super::{list_applications, CreateApplication};
 use crate::components::field::{FieldError, FormError};
+use crate::components::resource::resource;
 use crate::domain::ApplicationName;
 use crate::error::AppError;
 
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
-    let applications = Resource::new(|| (), |_| list_applications());
+    let applications = resource(|| (), |_| list_applications());
     let creating = RwSignal::new(false);
 
     view! {

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use super::{get_application, UpdateApplication};
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::domain::{ApplicationName, UserLimit};
 use crate::error::AppError;
 
@@ -12,7 +13,7 @@ use crate::error::AppError;
 pub fn SettingsPage() -> impl IntoView {
     let app_id = use_application_id();
     let update = ServerAction::<UpdateApplication>::new();
-    let application = Resource::new(move || (app_id.get(), update.version().get()), |(id, _)| get_application(id));
+    let application = resource(move || (app_id.get(), update.version().get()), |(id, _)| get_application(id));
     let name_error = RwSignal::new(None::<String>);
     let limit_error = RwSignal::new(None::<String>);
     let server_error = move || update.value().get().and_then(Result::err);

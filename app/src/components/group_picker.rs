@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
+use crate::components::resource::resource;
 use crate::experience::groups::{list_groups, tree_order};
 
 /// Checkboxes over the group tree (indented), filtered by the search text; the chosen ids
@@ -13,7 +14,7 @@ pub fn GroupPicker(
     selected: RwSignal<BTreeSet<String>>,
     name: &'static str,
 ) -> impl IntoView {
-    let groups = Resource::new(move || app_id.get(), list_groups);
+    let groups = resource(move || app_id.get(), list_groups);
     let search = RwSignal::new(String::new());
     view! {
         <fieldset class="group-picker">

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::applications::list_applications;
 use crate::auth::{whoami, Logout};
 use crate::components::field::FormError;
+use crate::components::resource::resource;
 
 /// The application id in the current path (`/applications/{id}/…`), or empty.
 pub fn use_application_id() -> Memo<String> {
@@ -21,9 +22,9 @@ pub fn use_application_id() -> Memo<String> {
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    let me = Resource::new(|| (), |_| whoami());
+    let me = resource(|| (), |_| whoami());
     let app_id = use_application_id();
-    let applications = Resource::new(|| (), |_| list_applications());
+    let applications = resource(|| (), |_| list_applications());
     let navigate = use_navigate();
 
     view! {

@@ -9,6 +9,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::field::{FieldError, FormError};
 use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::components::tag_editor::{TagEditor, TagRows};
 use crate::domain::Name;
 use crate::error::AppError;
@@ -18,7 +19,7 @@ pub fn DevicePage() -> impl IntoView {
     let app_id = use_application_id();
     let params = use_params_map();
     let device_id = Memo::new(move |_| params.with(|p| p.get("device").unwrap_or_default()));
-    let device = Resource::new(move || (app_id.get(), device_id.get()), |(app, id)| get_device(app, id));
+    let device = resource(move || (app_id.get(), device_id.get()), |(app, id)| get_device(app, id));
     view! {
         <Title text="Device · Experience Users"/>
         <section class="page">

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use super::{list_devices, CreateDevice};
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::domain::Name;
 use crate::error::AppError;
 
@@ -13,7 +14,7 @@ use crate::error::AppError;
 pub fn DevicesPage() -> impl IntoView {
     let app_id = use_application_id();
     let create = ServerAction::<CreateDevice>::new();
-    let devices = Resource::new(move || app_id.get(), list_devices);
+    let devices = resource(move || app_id.get(), list_devices);
     let adding = RwSignal::new(false);
     let name_error = RwSignal::new(None::<String>);
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));

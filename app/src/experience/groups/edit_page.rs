@@ -9,6 +9,7 @@ use super::{get_group, list_groups, self_and_descendants, DeleteGroup, GroupDeta
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::domain::Name;
 use crate::error::AppError;
 
@@ -19,7 +20,7 @@ pub fn EditGroupPage() -> impl IntoView {
     let params = use_params_map();
     let group_id = Memo::new(move |_| params.with(|p| p.get("group").unwrap_or_default()));
     let update = ServerAction::<UpdateGroup>::new();
-    let data = Resource::new(
+    let data = resource(
         move || (app_id.get(), group_id.get(), update.version().get()),
         |(app, id, _)| async move {
             let detail = get_group(app.clone(), id).await?;

@@ -6,6 +6,7 @@ use super::parent_select::ParentSelect;
 use super::{list_groups, tree_order, CreateGroup};
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::domain::Name;
 use crate::error::AppError;
 
@@ -14,7 +15,7 @@ use crate::error::AppError;
 pub fn GroupsPage() -> impl IntoView {
     let app_id = use_application_id();
     let create = ServerAction::<CreateGroup>::new();
-    let groups = Resource::new(move || (app_id.get(), create.version().get()), |(id, _)| list_groups(id));
+    let groups = resource(move || (app_id.get(), create.version().get()), |(id, _)| list_groups(id));
     let adding = RwSignal::new(false);
     let name_error = RwSignal::new(None::<String>);
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));

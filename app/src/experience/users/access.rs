@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::components::field::FormError;
+use crate::components::resource::resource;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserAccess {
@@ -37,10 +38,8 @@ pub async fn get_user_access(application_id: String, user_id: String) -> Result<
 
 #[component]
 pub fn EffectiveAccess(app_id: String, user_id: String, #[prop(into)] refresh: Signal<usize>) -> impl IntoView {
-    let access = Resource::new(
-        move || (app_id.clone(), user_id.clone(), refresh.get()),
-        |(app, user, _)| get_user_access(app, user),
-    );
+    let access =
+        resource(move || (app_id.clone(), user_id.clone(), refresh.get()), |(app, user, _)| get_user_access(app, user));
     let names = |groups: &[(String, String)]| {
         if groups.is_empty() {
             "None".to_owned()

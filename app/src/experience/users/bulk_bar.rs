@@ -9,6 +9,7 @@ use super::{
     ListQuery,
 };
 use crate::components::field::FormError;
+use crate::components::resource::resource;
 use crate::error::AppError;
 use crate::experience::groups::{tree_order, GroupNode};
 use crate::experience::users::imports::JobState;
@@ -239,10 +240,8 @@ pub fn BulkJobPanel(
     on_finished: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let job = Resource::new(
-        move || (app_id.get(), started.get(), tick.get()),
-        |(app, started, _)| get_bulk_job(app, started),
-    );
+    let job =
+        resource(move || (app_id.get(), started.get(), tick.get()), |(app, started, _)| get_bulk_job(app, started));
     // A job ends while watched, or is first seen ended (a short one): the list is read again.
     Effect::new(move |before: Option<Option<(String, bool)>>| {
         let seen = job.get().and_then(Result::ok).flatten().map(|j| (j.id, j.state == JobState::Running));

@@ -14,6 +14,7 @@ use crate::components::field::FieldError;
 use crate::components::field::FormError;
 use crate::components::group_picker::GroupPicker;
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::components::tag_editor::{TagEditor, TagRows};
 use crate::history::UserHistory;
 use std::collections::BTreeSet;
@@ -24,7 +25,7 @@ pub fn EditUserPage() -> impl IntoView {
     let app_id = use_application_id();
     let params = use_params_map();
     let user_id = Memo::new(move |_| params.with(|p| p.get("user").unwrap_or_default()));
-    let user = Resource::new(move || (app_id.get(), user_id.get()), |(app, id)| get_user(app, id));
+    let user = resource(move || (app_id.get(), user_id.get()), |(app, id)| get_user(app, id));
 
     view! {
         <Title text="Edit Experience User · Experience Users"/>

@@ -12,6 +12,7 @@ use super::format_time;
 use super::imports::{get_import, recent_imports, ImportJob, ImportMode, ImportPhase, ImportReport, JobState};
 use crate::components::field::{FieldError, FormError};
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::error::AppError;
 
 /// The server's cap on an import file (`server::import::MAX_FILE_BYTES`), checked here first
@@ -39,11 +40,11 @@ pub fn ImportUsersPage() -> impl IntoView {
         error.set(None);
     };
 
-    let recent = Resource::new(move || app_id.get(), recent_imports);
+    let recent = resource(move || app_id.get(), recent_imports);
     let tick = RwSignal::new(0u32);
     // The job in the address: starting one puts it there, so a reload shows it again.
     let job_id = Memo::new(move |_| query.with(|q| q.get("job")));
-    let job = Resource::new(
+    let job = resource(
         move || (app_id.get(), job_id.get(), tick.get()),
         |(app, job, _)| async move {
             match job {

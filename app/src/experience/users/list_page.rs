@@ -14,6 +14,7 @@ use crate::applications::get_application;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
+use crate::components::resource::resource;
 use crate::experience::groups::{list_groups, tree_order};
 use crate::experience::users::bulk_api::grouped;
 
@@ -26,11 +27,11 @@ pub fn UsersPage() -> impl IntoView {
     let delete = ServerAction::<DeleteUser>::new();
     let invalidate = ServerAction::<InvalidateUserTokens>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
-    let application = Resource::new(move || app_id.get(), get_application);
-    let groups = Resource::new(move || app_id.get(), list_groups);
+    let application = resource(move || app_id.get(), get_application);
+    let groups = resource(move || app_id.get(), list_groups);
     // A bulk job that ends changes rows: the page is read again.
     let bulk_done = RwSignal::new(0u32);
-    let page = Resource::new(
+    let page = resource(
         move || {
             let versions =
                 (delete.version().get(), invalidate.version().get(), set_disabled.version().get(), bulk_done.get());
