@@ -1,7 +1,7 @@
 //! The admin pages, loaded lazily: their code is cut out of the WASM the sign-in page needs, in
 //! four groups fetched the first time one of their pages is shown (the server lists a page's
 //! chunks as preloads in the HTML it renders):
-//! - the admin layout and the users list, where an administrator lands;
+//! - the users list, where an administrator lands;
 //! - applications and a user's pages (new, edit);
 //! - groups and devices;
 //! - the rest: settings, API tokens, activity, import.
@@ -10,8 +10,12 @@
 //! it. A split point per page cut the code into 210 chunks (185 requests for the users list:
 //! 5.5 s on a slow network); four groups make at most fifteen.
 //!
+//! The admin layout around every page is reachable from all four groups, so its code is in the
+//! chunk they all share: the layout route shows it through the group of the page under it (the
+//! address says which), and a first visit to, say, the settings fetches no users-list code.
+//!
 //! Pages load their data themselves (resources inside the page), so a route's `data()` holds
-//! nothing.
+//! nothing but, for the layout, the group it goes through.
 
 use leptos::lazy;
 use leptos::prelude::*;
@@ -41,6 +45,7 @@ pub const IMPORT_USERS: u8 = 12;
 
 /// The chunk a page's code is in. Its view and its preload both go by this one mapping, so they
 /// cannot disagree (a page hydrated before its chunk is there fails).
+#[derive(Clone, Copy)]
 enum Group {
     UsersList,
     UserPages,
@@ -51,24 +56,59 @@ enum Group {
 impl Group {
     const fn of(page: u8) -> Group {
         match page {
-            LAYOUT..=USERS => Group::UsersList,
+            USERS => Group::UsersList,
             APPLICATIONS..=EDIT_USER => Group::UserPages,
             GROUPS..=DEVICE => Group::GroupsAndDevices,
             _ => Group::Other,
         }
     }
+
+    /// The group the layout goes through at `path`: that of the page the address shows. Only
+    /// which chunk brings the layout's code depends on it (an address no page has takes the
+    /// users list's, where `/applications/{id}` leads).
+    fn at(path: &str) -> Group {
+        let rest = path.trim_end_matches('/').strip_prefix("/applications").unwrap_or("");
+        let parts: Vec<&str> = rest.split('/').skip(1).collect();
+        let page = match parts.as_slice() {
+            [] => APPLICATIONS,
+            [_, "experience", "users", "new"] => NEW_USER,
+            [_, "experience", "users", "import"] => IMPORT_USERS,
+            [_, "experience", "users", _] => EDIT_USER,
+            [_, "experience", "groups", ..] => GROUPS,
+            [_, "devices", ..] => DEVICES,
+            [_, "settings"] => SETTINGS,
+            [_, "api-tokens"] => API_TOKENS,
+            [_, "activity"] => ACTIVITY,
+            _ => USERS,
+        };
+        Group::of(page)
+    }
+
+    /// The group of page `PAGE`; for the layout, that of the page at the current address.
+    fn current<const PAGE: u8>() -> Group {
+        if PAGE != LAYOUT {
+            return Group::of(PAGE);
+        }
+        #[cfg(feature = "hydrate")]
+        let path = window().location().pathname().unwrap_or_default();
+        #[cfg(not(feature = "hydrate"))]
+        let path = leptos_router::hooks::use_location().pathname.get_untracked();
+        Group::at(&path)
+    }
 }
 
 /// The route of page `PAGE`, as `view={Lazy::<Page<USERS>>::new()}`.
-pub struct Page<const PAGE: u8>;
+pub struct Page<const PAGE: u8> {
+    group: Group,
+}
 
 impl<const PAGE: u8> LazyRoute for Page<PAGE> {
     fn data() -> Self {
-        Self
+        Self { group: Group::current::<PAGE>() }
     }
 
-    async fn view(_this: Self) -> AnyView {
-        match Group::of(PAGE) {
+    async fn view(this: Self) -> AnyView {
+        match this.group {
             Group::UsersList => users_list(PAGE).await,
             Group::UserPages => user_pages(PAGE).await,
             Group::GroupsAndDevices => group_and_device_pages(PAGE).await,
@@ -80,7 +120,7 @@ impl<const PAGE: u8> LazyRoute for Page<PAGE> {
     /// HTML, which the chunk's code must be there to hydrate.
     async fn preload() {
         #[cfg(feature = "hydrate")]
-        match Group::of(PAGE) {
+        match Group::current::<PAGE>() {
             Group::UsersList => __preload_users_list().await,
             Group::UserPages => __preload_user_pages().await,
             Group::GroupsAndDevices => __preload_group_and_device_pages().await,
@@ -100,6 +140,7 @@ fn users_list(page: u8) -> AnyView {
 #[lazy]
 fn user_pages(page: u8) -> AnyView {
     match page {
+        LAYOUT => view! { <AdminLayout/> }.into_any(),
         APPLICATIONS => view! { <ApplicationsPage/> }.into_any(),
         NEW_USER => view! { <NewUserPage/> }.into_any(),
         _ => view! { <EditUserPage/> }.into_any(),
@@ -109,6 +150,7 @@ fn user_pages(page: u8) -> AnyView {
 #[lazy]
 fn group_and_device_pages(page: u8) -> AnyView {
     match page {
+        LAYOUT => view! { <AdminLayout/> }.into_any(),
         GROUPS => view! { <GroupsPage/> }.into_any(),
         EDIT_GROUP => view! { <EditGroupPage/> }.into_any(),
         DEVICES => view! { <DevicesPage/> }.into_any(),
@@ -119,9 +161,44 @@ fn group_and_device_pages(page: u8) -> AnyView {
 #[lazy]
 fn other_pages(page: u8) -> AnyView {
     match page {
+        LAYOUT => view! { <AdminLayout/> }.into_any(),
         SETTINGS => view! { <SettingsPage/> }.into_any(),
         API_TOKENS => view! { <ApiTokensPage/> }.into_any(),
         ACTIVITY => view! { <ActivityPage/> }.into_any(),
         _ => view! { <ImportUsersPage/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_group(path: &str) -> &'static str {
+        match Group::at(path) {
+            Group::UsersList => "users list",
+            Group::UserPages => "user pages",
+            Group::GroupsAndDevices => "groups and devices",
+            Group::Other => "other",
+        }
+    }
+
+    #[test]
+    fn the_layout_goes_through_the_group_of_the_page_at_the_address() {
+        let app = "/applications/0123456789abcdef01234567";
+        assert_eq!(page_group("/applications"), "user pages");
+        assert_eq!(page_group("/applications/"), "user pages");
+        assert_eq!(page_group(app), "users list");
+        assert_eq!(page_group(&format!("{app}/experience/users")), "users list");
+        assert_eq!(page_group(&format!("{app}/experience/users/new")), "user pages");
+        assert_eq!(page_group(&format!("{app}/experience/users/0123")), "user pages");
+        assert_eq!(page_group(&format!("{app}/experience/users/import")), "other");
+        assert_eq!(page_group(&format!("{app}/experience/groups")), "groups and devices");
+        assert_eq!(page_group(&format!("{app}/experience/groups/0123")), "groups and devices");
+        assert_eq!(page_group(&format!("{app}/devices")), "groups and devices");
+        assert_eq!(page_group(&format!("{app}/devices/0123")), "groups and devices");
+        assert_eq!(page_group(&format!("{app}/settings")), "other");
+        assert_eq!(page_group(&format!("{app}/api-tokens")), "other");
+        assert_eq!(page_group(&format!("{app}/activity")), "other");
+        assert_eq!(page_group(&format!("{app}/no-such-page")), "users list");
     }
 }
