@@ -715,7 +715,10 @@ async fn substring_counts_are_exact_per_application() {
     let order = Order { by: app::domain::user_filter::OrderBy::Email, descending: false };
     async fn check(app: &TestApp, conn: &mut Conn, app_id: &str, fields: &[TextField], order: Order, when: &str) {
         // "ÉMILE" is not ASCII: `LIKE` folds only ASCII case, so it is counted from the rows.
-        for text in ["common", "ommonwealth", "u0001", "odd.io", "ÉMILE", "mile", "nobody"] {
+        // Domains are counted apart from the trigram index (local parts, names): texts in a
+        // domain ("odd.io", "mon.i"), in both a domain and names ("common"), across the '@'.
+        let texts = ["common", "ommonwealth", "u0001", "odd.io", "mon.i", "ÉMILE", "mile", "nobody", "even.io"];
+        for text in texts.into_iter().chain(["9@odd", "u00019@", "@COMMON.IO", "0@"]) {
             let like = format!("%{}%", text.to_lowercase());
             let expected: Vec<String> = sqlx::query_scalar(
                 "SELECT id FROM experience_users WHERE application_id = $1
@@ -748,6 +751,16 @@ async fn substring_counts_are_exact_per_application() {
         .execute(&app.db)
         .await
         .unwrap();
+    // A changed email moves its user to another domain's count.
+    sqlx::query(
+        "UPDATE experience_users SET email = replace(email, '@odd.io', '@even.io'),
+                email_normalized = replace(email_normalized, '@odd.io', '@even.io')
+          WHERE application_id = $1 AND created_at < 500",
+    )
+    .bind(&farm)
+    .execute(&app.db)
+    .await
+    .unwrap();
     check(&app, &mut conn, &farm, &fields, order, "after renames").await;
     check(&app, &mut conn, &mill, &fields, order, "after deletions").await;
 
@@ -759,6 +772,32 @@ async fn substring_counts_are_exact_per_application() {
             .execute(&app.db)
             .await
             .unwrap();
+        // The domains' counts, kept by triggers, are those of the rows.
+        let kept: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT application_id, domain, users FROM email_domain_counts ORDER BY 1, 2")
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        let counted: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT application_id, email_domain, COUNT(*) FROM experience_users GROUP BY 1, 2 ORDER BY 1, 2",
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        assert_eq!(kept, counted);
+        assert!(kept.iter().any(|(_, domain, _)| domain == "even.io"), "{kept:?}");
+        // So are the lists of each domain's users.
+        let listed: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT application_id, domain, user_rowid FROM email_domain_users ORDER BY 1, 2, 3")
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        let read: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT application_id, email_domain, rowid FROM experience_users ORDER BY 1, 2, 3")
+                .fetch_all(&app.db)
+                .await
+                .unwrap();
+        assert_eq!(listed, read);
     }
 }
 

@@ -10,9 +10,17 @@ use crate::domain::user_filter::{Field, Glob, GlobShape, GroupReach, Op, Scalar,
 /// Shortest `*text*` the trigram index answers; shorter ones are matched by `LIKE`.
 const TRIGRAM: usize = 3;
 
-/// `trigrams`: the application's scope in the trigram index (migration 9), when substring
-/// searches are to be narrowed with that index (see `substring_search`).
-pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams: Option<&str>) {
+/// Where a substring search finds its candidates on SQLite: the application's scope in the
+/// trigram index (migration 9, which holds emails' local parts and names), and its email
+/// domains (migration 17).
+pub struct TextIndex {
+    pub application_id: String,
+    pub scope: String,
+}
+
+/// `trigrams`: given when substring searches are to be narrowed with the trigram index (see
+/// `substring_search`).
+pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams: Option<&TextIndex>) {
     match filter {
         UserFilter::All(parts) | UserFilter::Any(parts) | UserFilter::None(parts) => {
             if parts.is_empty() {
@@ -99,8 +107,8 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams:
                 (Op::StartsWith, Scalar::Text(prefix)) => push_prefix_range(qb, "u.email_normalized", prefix),
                 (Op::Contains, Scalar::Text(text)) => {
                     qb.push("(");
-                    if let Some(scope) = trigrams {
-                        push_substring_candidates(qb, scope, &[TextField::Email], text);
+                    if let Some(index) = trigrams {
+                        push_substring_candidates(qb, index, &[TextField::Email], text);
                     }
                     push_compare(qb, "u.email_normalized", *op, &value, false);
                     qb.push(")");
@@ -112,8 +120,8 @@ pub fn push_filter(qb: &mut QueryBuilder<'_, Db>, filter: &UserFilter, trigrams:
             qb.push("(");
             let name = if *field == Field::FirstName { TextField::FirstName } else { TextField::LastName };
             if let (Op::Contains, Scalar::Text(text)) = (op, value) {
-                if let Some(scope) = trigrams {
-                    push_substring_candidates(qb, scope, &[name], text);
+                if let Some(index) = trigrams {
+                    push_substring_candidates(qb, index, &[name], text);
                 }
             }
             match op {
@@ -199,7 +207,7 @@ fn ascii_lowercased(value: &Scalar) -> Scalar {
 
 fn fts_column(field: TextField) -> &'static str {
     match field {
-        TextField::Email => "email",
+        TextField::Email => "email_local",
         TextField::FirstName => "first_name",
         TextField::LastName => "last_name",
     }
@@ -209,10 +217,10 @@ fn fts_column(field: TextField) -> &'static str {
 /// sort index, `*text*` through the trigram index (migration 9), anything else as `LIKE`.
 /// Emails are stored lowercased and names compared through `text_column`, so every form
 /// ignores case.
-fn push_glob(qb: &mut QueryBuilder<'_, Db>, fields: &[TextField], glob: &Glob, trigrams: Option<&str>) {
+fn push_glob(qb: &mut QueryBuilder<'_, Db>, fields: &[TextField], glob: &Glob, trigrams: Option<&TextIndex>) {
     qb.push("(");
-    if let (GlobShape::Contains(text), Some(scope)) = (glob.shape(), trigrams) {
-        push_substring_candidates(qb, scope, fields, text);
+    if let (GlobShape::Contains(text), Some(index)) = (glob.shape(), trigrams) {
+        push_substring_candidates(qb, index, fields, text);
     }
     qb.push("(");
     for (i, field) in fields.iter().enumerate() {
@@ -285,17 +293,41 @@ pub fn trigram_query(scope: &str, fields: &[TextField], text: &str) -> String {
     format!("scope : \"{scope}\" AND {{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""))
 }
 
-/// `u.rowid IN (…) AND `: the trigram index (migration 9) narrows a substring search on
-/// `fields` to its candidates, when `text` is long enough for trigrams. The condition that
-/// follows keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can miss
-/// rows but never show a wrong one.
-fn push_substring_candidates(qb: &mut QueryBuilder<'_, Db>, scope: &str, fields: &[TextField], text: &str) {
+/// `u.rowid IN (…) AND `: the trigram index narrows a substring search on `fields` to its
+/// candidates, when `text` is long enough for trigrams; with emails among the fields, so do the
+/// users of the domains `text` may match in (`push_domain_match`). The condition that follows
+/// keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can miss rows but
+/// never show a wrong one.
+fn push_substring_candidates(qb: &mut QueryBuilder<'_, Db>, index: &TextIndex, fields: &[TextField], text: &str) {
     if text.chars().count() < TRIGRAM {
         return;
     }
     qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
-        .push_bind(trigram_query(scope, fields, text))
-        .push(") AND ");
+        .push_bind(trigram_query(&index.scope, fields, text));
+    if fields.contains(&TextField::Email) {
+        qb.push(" UNION ALL SELECT user_rowid FROM email_domain_users WHERE application_id = ")
+            .push_bind(index.application_id.clone())
+            .push(" AND domain IN (SELECT domain FROM email_domain_counts WHERE application_id = ")
+            .push_bind(index.application_id.clone())
+            .push(" AND ");
+        push_domain_match(qb, text);
+        qb.push(")");
+    }
+    qb.push(") AND ");
+}
+
+/// `domain` may hold the email's part of a match of `*text*` (a domain is lowercase, and holds
+/// no '@'): it contains `text`, or, if `text` has an '@' (the one between local part and domain
+/// is its last), starts with what follows that '@'. The trigram index holds the local parts.
+pub fn push_domain_match(qb: &mut QueryBuilder<'_, Db>, text: &str) {
+    let text = text.to_lowercase();
+    match text.rsplit_once('@') {
+        Some((_, start)) => push_prefix_range(qb, "domain", start),
+        None => {
+            qb.push("instr(domain, ");
+            push_text(qb, &text).push(") > 0");
+        }
+    }
 }
 
 /// A text operand. No stored text holds a NUL character (the domain types refuse it, and

@@ -8,7 +8,7 @@ use sqlx::QueryBuilder;
 use crate::engine::{by_engine, Db, DbConn};
 use crate::records::{Order, Page, Start, UserRecord};
 
-use super::user_filter_sql::{push_filter, push_tag_match, text_column};
+use super::user_filter_sql::{push_filter, push_tag_match, text_column, TextIndex};
 use crate::domain::user_filter::{OrderBy, TextField, UserFilter};
 
 /// The key a row is found by again: SQLite's rowid (the table's own order, cheapest to look
@@ -65,8 +65,8 @@ struct Plan<'a> {
     filter: &'a UserFilter,
     /// The filter's tag, when it is read apart from the rest of the filter.
     tag: Option<TagRead<'a>>,
-    /// The application's scope in the trigram index, when substring searches are narrowed with it.
-    trigrams: Option<String>,
+    /// Where substring searches find their candidates, when they are narrowed so.
+    trigrams: Option<TextIndex>,
     /// The trigram-index query of the filter's substring search, if it has one.
     search: Option<TrigramSearch>,
 }
@@ -82,9 +82,11 @@ struct TagRead<'a> {
 
 struct TrigramSearch {
     query: String,
-    /// The search is the whole filter, ignores case, and is ASCII: the index alone answers how
-    /// many users match. (Its trigrams fold case beyond ASCII where `LIKE` does not, so other
-    /// texts are counted from the rows.)
+    /// The searched text, when emails are among its fields: the email domains count too.
+    in_domains: Option<String>,
+    /// The search is the whole filter, ignores case, is ASCII and, in emails, has no '@': the
+    /// indexes alone answer how many users match. (Trigrams fold case beyond ASCII where `LIKE`
+    /// does not, and a text across an email's '@' is checked on the rows.)
     counts_alone: bool,
 }
 
@@ -130,7 +132,7 @@ impl<'a> Plan<'a> {
                 ));
                 push_tag_match(qb, "t", key, *value);
                 qb.push(" WHERE u.application_id = ").push_bind(self.application_id.to_owned()).push(" AND ");
-                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams.as_deref());
+                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams.as_ref());
             }
             Some(TagRead { key, value, rest, first: false }) => {
                 // `IS TRUE` keeps PostgreSQL from turning the `IN` into a join, which it would
@@ -140,12 +142,12 @@ impl<'a> Plan<'a> {
                     .push(" AND (u.id IN (SELECT t.user_id FROM experience_user_tags t WHERE ");
                 push_tag_match(qb, "t", key, *value);
                 qb.push(")) IS TRUE AND ");
-                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams.as_deref());
+                push_filter(qb, &UserFilter::All(rest.clone()), self.trigrams.as_ref());
             }
             None => {
                 qb.push(format_args!("SELECT {select} FROM experience_users u WHERE u.application_id = "));
                 qb.push_bind(self.application_id.to_owned()).push(" AND ");
-                push_filter(qb, self.filter, self.trigrams.as_deref());
+                push_filter(qb, self.filter, self.trigrams.as_ref());
             }
         }
     }
@@ -153,31 +155,80 @@ impl<'a> Plan<'a> {
 
 by_engine! {
     sqlite => {
-        use super::user_filter_sql::{substring_search, trigram_query};
+        use super::user_filter_sql::{push_domain_match, substring_search, trigram_query};
 
         /// The FTS5 trigram index's query for the filter's substring search, if it has one, and
-        /// the application's scope in that index when it should narrow the rows read.
+        /// the application's text indexes when they should narrow the rows read.
         async fn plan_trigram_search(
             conn: &mut DbConn,
             application_id: &str,
             filter: &UserFilter,
             counting: bool,
-        ) -> Result<(Option<TrigramSearch>, Option<String>), sqlx::Error> {
+        ) -> Result<(Option<TrigramSearch>, Option<TextIndex>), sqlx::Error> {
             let Some(found) = substring_search(filter) else { return Ok((None, None)) };
             let scope = sqlx::query_scalar!("SELECT search_scope FROM applications WHERE id = $1", application_id)
                 .fetch_optional(&mut *conn)
                 .await?;
             let Some(scope) = scope else { return Ok((None, None)) };
             let query = trigram_query(&scope, &found.fields, &found.text);
-            let counts_alone = filter.conjuncts().len() == 1 && found.ignores_case && found.text.is_ascii();
-            // A count the index answers alone reads no rows, so it needs no plan for them.
-            let narrow = !(counting && counts_alone) && few_matching(conn, &query).await?;
-            Ok((Some(TrigramSearch { query, counts_alone }), narrow.then_some(scope)))
+            let in_domains = found.fields.contains(&TextField::Email).then(|| found.text.clone());
+            let counts_alone = filter.conjuncts().len() == 1
+                && found.ignores_case
+                && found.text.is_ascii()
+                && !(in_domains.is_some() && found.text.contains('@'));
+            let search = TrigramSearch { query, in_domains, counts_alone };
+            // A count the indexes answer alone reads no rows, so it needs no plan for them.
+            let narrow = !(counting && counts_alone) && few_matching(conn, application_id, &search).await?;
+            let index = TextIndex { application_id: application_id.to_owned(), scope };
+            Ok((Some(search), narrow.then_some(index)))
         }
 
-        /// Do at most `FEW_MATCHING` users match this trigram-index query?
-        async fn few_matching(conn: &mut DbConn, query: &str) -> Result<bool, sqlx::Error> {
-            Ok(index_count(conn, query, Some(FEW_MATCHING + 1)).await? <= FEW_MATCHING)
+        /// Do at most `FEW_MATCHING` users hold the search's candidates?
+        async fn few_matching(conn: &mut DbConn, application_id: &str, search: &TrigramSearch) -> Result<bool, sqlx::Error> {
+            let in_domains = match &search.in_domains {
+                Some(text) => domain_users(conn, application_id, text).await?,
+                None => 0,
+            };
+            Ok(in_domains + index_count(conn, &search.query, Some(FEW_MATCHING + 1)).await? <= FEW_MATCHING)
+        }
+
+        /// How many users match a search the indexes count alone: those the trigram index finds
+        /// (local parts, names), and, for emails, the users of the domains holding the text less
+        /// those of them the trigram index found too.
+        async fn search_count(
+            conn: &mut DbConn,
+            application_id: &str,
+            search: &TrigramSearch,
+            cap: Option<i64>,
+        ) -> Result<i64, sqlx::Error> {
+            let Some(text) = &search.in_domains else { return index_count(conn, &search.query, cap).await };
+            let in_domains = domain_users(conn, application_id, text).await?;
+            if in_domains == 0 {
+                return index_count(conn, &search.query, cap).await;
+            }
+            let mut both = QueryBuilder::new(
+                "SELECT COUNT(*) FROM experience_users_fts JOIN experience_users u ON u.rowid = experience_users_fts.rowid
+                  WHERE experience_users_fts MATCH ",
+            );
+            both.push_bind(search.query.clone())
+                .push(" AND u.application_id = ")
+                .push_bind(application_id.to_owned())
+                .push(" AND u.email_domain IN (SELECT domain FROM email_domain_counts WHERE application_id = ")
+                .push_bind(application_id.to_owned())
+                .push(" AND ");
+            push_domain_match(&mut both, text);
+            both.push(")");
+            let both: i64 = both.build_query_scalar().fetch_one(&mut *conn).await?;
+            let total = in_domains + index_count(conn, &search.query, None).await? - both;
+            Ok(cap.map_or(total, |cap| total.min(cap)))
+        }
+
+        /// How many users of the application have an email domain `*text*` may match in.
+        async fn domain_users(conn: &mut DbConn, application_id: &str, text: &str) -> Result<i64, sqlx::Error> {
+            let mut qb = QueryBuilder::new("SELECT coalesce(sum(users), 0) FROM email_domain_counts WHERE application_id = ");
+            qb.push_bind(application_id.to_owned()).push(" AND ");
+            push_domain_match(&mut qb, text);
+            qb.build_query_scalar().fetch_one(conn).await
         }
 
         /// How many users the trigram index holds for `query`, up to `cap`.
@@ -399,8 +450,8 @@ pub async fn count(
     // table (~1 µs each), but the index's posting lists count them alone.
     by_engine!(
         sqlite => {
-            if let Some(TrigramSearch { query, counts_alone: true }) = &plan.search {
-                return index_count(conn, query, cap).await;
+            if let Some(search @ TrigramSearch { counts_alone: true, .. }) = &plan.search {
+                return search_count(conn, application_id, search, cap).await;
             }
         },
         postgres => {},
