@@ -16,6 +16,16 @@ const TRIGRAM: usize = 3;
 pub struct TextIndex {
     pub application_id: String,
     pub scope: String,
+    /// The candidates of the filter's own substring search, read once when they are few: its
+    /// queries then look up these rows instead of asking the indexes again.
+    pub found: Option<Candidates>,
+}
+
+/// The rowids of the users `*text*` in `fields` may match, as a JSON array.
+pub struct Candidates {
+    pub fields: Vec<TextField>,
+    pub text: String,
+    pub rowids: String,
 }
 
 /// `trigrams`: given when substring searches are to be narrowed with the trigram index (see
@@ -293,17 +303,35 @@ pub fn trigram_query(scope: &str, fields: &[TextField], text: &str) -> String {
     format!("scope : \"{scope}\" AND {{{}}} : \"{}\"", columns.join(" "), text.replace('"', "\"\""))
 }
 
-/// `u.rowid IN (…) AND `: the trigram index narrows a substring search on `fields` to its
-/// candidates, when `text` is long enough for trigrams; with emails among the fields, so do the
-/// users of the domains `text` may match in (`push_domain_match`). The condition that follows
-/// keeps only true matches, so a stale index (rowids moved by a VACUUM, say) can miss rows but
-/// never show a wrong one.
+/// `u.rowid IN (…) AND `: the indexes narrow a substring search on `fields` to its candidates,
+/// when `text` is long enough for trigrams. The condition that follows keeps only true
+/// matches, so a stale index (rowids moved by a VACUUM, say) can miss rows but never show a
+/// wrong one.
 fn push_substring_candidates(qb: &mut QueryBuilder<'_, Db>, index: &TextIndex, fields: &[TextField], text: &str) {
     if text.chars().count() < TRIGRAM {
         return;
     }
-    qb.push("u.rowid IN (SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ")
-        .push_bind(trigram_query(&index.scope, fields, text));
+    match &index.found {
+        Some(found) if found.fields == fields && found.text == text => {
+            qb.push("u.rowid IN (SELECT value FROM json_each(").push_bind(found.rowids.clone()).push(")) AND ");
+        }
+        _ => {
+            qb.push("u.rowid IN (");
+            push_candidate_rowids(qb, index, fields, text);
+            qb.push(") AND ");
+        }
+    }
+}
+
+/// `SELECT` the rowids of the users `*text*` in `fields` may match: the trigram index's, and
+/// with emails among the fields, the users of the domains `text` may match in
+/// (`push_domain_match`). A user may be listed twice.
+pub fn push_candidate_rowids(qb: &mut QueryBuilder<'_, Db>, index: &TextIndex, fields: &[TextField], text: &str) {
+    qb.push("SELECT rowid FROM experience_users_fts WHERE experience_users_fts MATCH ").push_bind(trigram_query(
+        &index.scope,
+        fields,
+        text,
+    ));
     if fields.contains(&TextField::Email) {
         qb.push(" UNION ALL SELECT user_rowid FROM email_domain_users WHERE application_id = ")
             .push_bind(index.application_id.clone())
@@ -313,7 +341,6 @@ fn push_substring_candidates(qb: &mut QueryBuilder<'_, Db>, index: &TextIndex, f
         push_domain_match(qb, text);
         qb.push(")");
     }
-    qb.push(") AND ");
 }
 
 /// `domain` may hold the email's part of a match of `*text*` (a domain is lowercase, and holds

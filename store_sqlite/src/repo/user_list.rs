@@ -155,7 +155,9 @@ impl<'a> Plan<'a> {
 
 by_engine! {
     sqlite => {
-        use super::user_filter_sql::{push_domain_match, substring_search, trigram_query};
+        use super::user_filter_sql::{
+            push_candidate_rowids, push_domain_match, substring_search, trigram_query, Candidates, SubstringSearch,
+        };
 
         /// The FTS5 trigram index's query for the filter's substring search, if it has one, and
         /// the application's text indexes when they should narrow the rows read.
@@ -177,19 +179,37 @@ by_engine! {
                 && found.text.is_ascii()
                 && !(in_domains.is_some() && found.text.contains('@'));
             let search = TrigramSearch { query, in_domains, counts_alone };
+            let index = TextIndex { application_id: application_id.to_owned(), scope, found: None };
             // A count the indexes answer alone reads no rows, so it needs no plan for them.
-            let narrow = !(counting && counts_alone) && few_matching(conn, application_id, &search).await?;
-            let index = TextIndex { application_id: application_id.to_owned(), scope };
-            Ok((Some(search), narrow.then_some(index)))
+            if counting && counts_alone {
+                return Ok((Some(search), None));
+            }
+            let candidates = few_candidates(conn, &index, &search, &found).await?;
+            Ok((Some(search), candidates.map(|candidates| TextIndex { found: Some(candidates), ..index })))
         }
 
-        /// Do at most `FEW_MATCHING` users hold the search's candidates?
-        async fn few_matching(conn: &mut DbConn, application_id: &str, search: &TrigramSearch) -> Result<bool, sqlx::Error> {
-            let in_domains = match &search.in_domains {
-                Some(text) => domain_users(conn, application_id, text).await?,
-                None => 0,
-            };
-            Ok(in_domains + index_count(conn, &search.query, Some(FEW_MATCHING + 1)).await? <= FEW_MATCHING)
+        /// The search's candidates, when there are at most `FEW_MATCHING`.
+        async fn few_candidates(
+            conn: &mut DbConn,
+            index: &TextIndex,
+            search: &TrigramSearch,
+            found: &SubstringSearch,
+        ) -> Result<Option<Candidates>, sqlx::Error> {
+            // A common domain holds too many to list (a fiftieth of 10^6 users here).
+            if let Some(text) = &search.in_domains {
+                if domain_users(conn, &index.application_id, text).await? > FEW_MATCHING {
+                    return Ok(None);
+                }
+            }
+            let mut qb = QueryBuilder::new("SELECT rowid FROM (");
+            push_candidate_rowids(&mut qb, index, &found.fields, &found.text);
+            qb.push(") LIMIT ").push_bind(FEW_MATCHING + 1);
+            let rowids: Vec<i64> = qb.build_query_scalar().fetch_all(conn).await?;
+            Ok((rowids.len() as i64 <= FEW_MATCHING).then(|| Candidates {
+                fields: found.fields.clone(),
+                text: found.text.clone(),
+                rowids: serde_json::to_string(&rowids).expect("integers serialize"),
+            }))
         }
 
         /// How many users match a search the indexes count alone: those the trigram index finds
