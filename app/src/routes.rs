@@ -84,16 +84,12 @@ impl Group {
         Group::of(page)
     }
 
-    /// The group of page `PAGE`; for the layout, that of the page at the current address.
-    fn current<const PAGE: u8>() -> Group {
+    /// The group of page `PAGE`; for the layout, that of the page at `path`, the address shown.
+    fn current<const PAGE: u8>(path: impl FnOnce() -> String) -> Group {
         if PAGE != LAYOUT {
             return Group::of(PAGE);
         }
-        #[cfg(feature = "hydrate")]
-        let path = window().location().pathname().unwrap_or_default();
-        #[cfg(not(feature = "hydrate"))]
-        let path = leptos_router::hooks::use_location().pathname.get_untracked();
-        Group::at(&path)
+        Group::at(&path())
     }
 }
 
@@ -103,8 +99,10 @@ pub struct Page<const PAGE: u8> {
 }
 
 impl<const PAGE: u8> LazyRoute for Page<PAGE> {
+    /// The router's address: on a client-side navigation, the new one, before the browser's
+    /// shows it.
     fn data() -> Self {
-        Self { group: Group::current::<PAGE>() }
+        Self { group: Group::current::<PAGE>(|| leptos_router::hooks::use_location().pathname.get_untracked()) }
     }
 
     async fn view(this: Self) -> AnyView {
@@ -119,8 +117,10 @@ impl<const PAGE: u8> LazyRoute for Page<PAGE> {
     /// The router awaits this before it hydrates the route: the server rendered the page's
     /// HTML, which the chunk's code must be there to hydrate.
     async fn preload() {
+        // Only hydration awaits it, when the browser's address is the page's; no router
+        // context is at hand here.
         #[cfg(feature = "hydrate")]
-        match Group::current::<PAGE>() {
+        match Group::current::<PAGE>(|| window().location().pathname().unwrap_or_default()) {
             Group::UsersList => __preload_users_list().await,
             Group::UserPages => __preload_user_pages().await,
             Group::GroupsAndDevices => __preload_group_and_device_pages().await,

@@ -1,15 +1,21 @@
-import { expect, test } from "@playwright/test";
-import { hydrated, newApplication } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { admin, hydrated, newApplication } from "./helpers";
 
-// The admin pages' code is cut into chunks fetched on first use (app/src/routes.rs): the sign-in
-// page downloads the main module alone; the users list fetches its group's chunk; a page of
-// another group, reached by a client-side navigation, fetches that group's and works.
-test("the sign-in page loads no admin page's code; each group of pages loads when first shown", async ({ page }) => {
+/** The names of the WASM files `page` fetches from now on, as they are fetched. */
+function fetchedWasm(page: Page): Set<string> {
   const wasm = new Set<string>();
   page.on("request", (request) => {
     const file = request.url().match(/\/pkg\/([^/?]+\.wasm)$/);
     if (file) wasm.add(file[1]);
   });
+  return wasm;
+}
+
+// The admin pages' code is cut into chunks fetched on first use (app/src/routes.rs): the sign-in
+// page downloads the main module alone; the users list fetches its group's chunk; a page of
+// another group, reached by a client-side navigation, fetches that group's and works.
+test("the sign-in page loads no admin page's code; each group of pages loads when first shown", async ({ page }) => {
+  const wasm = fetchedWasm(page);
   await page.goto("/login");
   await hydrated(page);
   expect([...wasm]).toEqual(["experience-users.wasm"]);
@@ -34,11 +40,7 @@ test("a first visit to a page outside the users list fetches none of its code", 
   const usersUrl = await newApplication(page);
   const fresh = await browser.newContext({ baseURL, storageState: await page.context().storageState() });
   const settings = await fresh.newPage();
-  const wasm = new Set<string>();
-  settings.on("request", (request) => {
-    const file = request.url().match(/\/pkg\/([^/?]+\.wasm)$/);
-    if (file) wasm.add(file[1]);
-  });
+  const wasm = fetchedWasm(settings);
   await settings.goto(usersUrl.replace(/\/experience\/users$/, "/settings"));
   await hydrated(settings);
   expect([...wasm].filter((f) => f.startsWith("split_other_pages_"))).toHaveLength(1);
@@ -51,5 +53,28 @@ test("a first visit to a page outside the users list fetches none of its code", 
   await expect(settings).toHaveURL(/\/experience\/users$/);
   await expect(settings.getByRole("button", { name: "Filter" })).toBeVisible();
   expect([...wasm].filter((f) => f.startsWith("split_users_list_"))).toHaveLength(1);
+  await fresh.close();
+});
+
+// Signing in to reach a page (the sign-in page follows `next` by a client-side navigation)
+// fetches that page's group alone: the layout, first shown then, goes by the page's address,
+// not by the sign-in page's (which `Group::at` reads as the applications page's).
+test("signing in to reach a page fetches that page's group for the layout too", async ({ page, browser, baseURL }) => {
+  const settingsUrl = (await newApplication(page)).replace(/\/experience\/users$/, "/settings");
+  const fresh = await browser.newContext({ baseURL });
+  const visitor = await fresh.newPage();
+  const wasm = fetchedWasm(visitor);
+  await visitor.goto(settingsUrl);
+  await expect(visitor).toHaveURL(/\/login\?next=/);
+  await hydrated(visitor);
+  await visitor.getByLabel("Email").fill(admin.email);
+  await visitor.getByLabel("Password").fill(admin.password);
+  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await expect(visitor).toHaveURL(settingsUrl);
+  await expect(visitor.getByLabel("User limit")).toBeVisible();
+  await visitor.getByLabel("User limit").fill("many");
+  await expect(visitor.locator("#app-limit-error")).not.toBeEmpty();
+  expect([...wasm].filter((f) => f.startsWith("split_other_pages_"))).toHaveLength(1);
+  expect([...wasm].filter((f) => f.startsWith("split_user") || f.startsWith("split_group"))).toEqual([]);
   await fresh.close();
 });
