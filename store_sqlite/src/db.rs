@@ -24,9 +24,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .pragma("cache_size", "-65536")
         // Reads through a shared memory map instead of a read() per page: every connection
         // of the pool sees the pages the others brought in. Writes still go through the WAL.
-        // The most SQLite maps (its SQLITE_MAX_MMAP_SIZE): a database of 10^6 users (1.9 GB)
-        // fits whole; with 1 GiB, pages past it were read into each connection's cache apart.
-        .pragma("mmap_size", "2147418112");
+        .pragma("mmap_size", "1073741824");
     let lock = migrations_lock(options.get_filename());
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
     // sqlx takes no lock around SQLite's migrations: processes starting at once on a new file
