@@ -57,7 +57,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 /// read must look its page up in, frame table by frame table, until a checkpoint: list pages
 /// took 1-2 s instead of 2-5 ms then. Emptied at once, the first requests after an upgrade
 /// run as fast as any.
-pub async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+async fn checkpoint(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
     Ok(())
 }
