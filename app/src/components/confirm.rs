@@ -3,14 +3,17 @@ use leptos::prelude::*;
 /// A modal that asks before something destructive. Escape or "Cancel" closes it; Tab and
 /// Shift+Tab keep the focus on its two buttons (the page behind it is out of reach); the
 /// confirm button shows progress while `pending`.
+///
+/// The handlers are `Callback`s, not `impl Fn` props: a generic prop would compile the whole
+/// dialog again for every closure passed (eight places), each copy in the WASM.
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] title: String,
     #[prop(into)] message: String,
     #[prop(into)] confirm_label: String,
     #[prop(into)] pending: Signal<bool>,
-    on_confirm: impl Fn() + Send + Sync + 'static,
-    on_cancel: impl Fn() + Clone + Send + Sync + 'static,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] on_cancel: Callback<()>,
 ) -> impl IntoView {
     let cancel_ref = NodeRef::<leptos::html::Button>::new();
     let confirm_ref = NodeRef::<leptos::html::Button>::new();
@@ -20,10 +23,8 @@ pub fn ConfirmDialog(
             let _ = button.focus();
         }
     });
-    let on_cancel_key = on_cancel.clone();
-    let on_cancel_backdrop = on_cancel.clone();
     view! {
-        <div class="modal-backdrop" on:click=move |_| on_cancel_backdrop()>
+        <div class="modal-backdrop" on:click=move |_| on_cancel.run(())>
             <div
                 class="modal card"
                 role="dialog"
@@ -31,7 +32,7 @@ pub fn ConfirmDialog(
                 aria-labelledby="confirm-title"
                 on:click=|ev| ev.stop_propagation()
                 on:keydown=move |ev| match ev.key().as_str() {
-                    "Escape" => on_cancel_key(),
+                    "Escape" => on_cancel.run(()),
                     "Tab" => {
                         // Two stops, either way round: from one button to the other.
                         ev.prevent_default();
@@ -46,10 +47,10 @@ pub fn ConfirmDialog(
                 <p>{message}</p>
                 <div class="form-actions">
                     <button type="button" class="danger" node_ref=confirm_ref disabled=move || pending.get()
-                        on:click=move |_| on_confirm()>
+                        on:click=move |_| on_confirm.run(())>
                         {move || if pending.get() { "Working…".to_owned() } else { confirm_label.clone() }}
                     </button>
-                    <button type="button" node_ref=cancel_ref on:click=move |_| on_cancel()>"Cancel"</button>
+                    <button type="button" node_ref=cancel_ref on:click=move |_| on_cancel.run(())>"Cancel"</button>
                 </div>
             </div>
         </div>

@@ -47,6 +47,8 @@ pub fn UsersPage() -> impl IntoView {
     let matching = Signal::derive(move || listed.with(|l| l.as_ref().map_or(0, |(_, n)| *n)));
     let base = move || format!("/applications/{}/experience/users", app_id.get());
     let href = move |q: ListQuery| format!("{}{}", base(), q.to_query_string());
+    // The list's own links, as one callback the header, pager and selects share.
+    let link = Callback::new(href);
     // Every page of the view, filter and sort shown, as a file the server streams.
     let with_hashes = RwSignal::new(false);
     let export_href = move |format: &'static str| {
@@ -72,10 +74,13 @@ pub fn UsersPage() -> impl IntoView {
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
     let to_disable = RwSignal::new(None::<UserRow>);
-    let enable = move |row: UserRow| {
+    let enable = Callback::new(move |row: UserRow| {
         let (application_id, user_id) = (app_id.get_untracked(), row.id);
         set_disabled.dispatch(SetUserDisabled { application_id, user_id, disable: None, until: None });
-    };
+    });
+    let ask_delete = Callback::new(move |row| to_delete.set(Some(row)));
+    let ask_invalidate = Callback::new(move |row| to_invalidate.set(Some(row)));
+    let ask_disable = Callback::new(move |row| to_disable.set(Some(row)));
     Effect::new(move |_| {
         if set_disabled.value().get().is_some() {
             to_disable.set(None);
@@ -200,8 +205,8 @@ pub fn UsersPage() -> impl IntoView {
                         prop:value=move || query.get().filter/>
                     <button type="submit">"Filter"</button>
                 </Form>
-                <SortSelect query href=move |q| href(q)/>
-                <PageSizeSelect query href=move |q| href(q)/>
+                <SortSelect query href=link/>
+                <PageSizeSelect query href=link/>
             </div>
 
             <BulkJobPanel app_id started=started_job on_finished=move || bulk_done.update(|n| *n += 1)/>
@@ -271,29 +276,27 @@ pub fn UsersPage() -> impl IntoView {
                                             prop:checked=page_ticked
                                             on:change=move |ev| selected.set(event_target_checked(&ev).then(|| Selected::Rows(page_ids.get_untracked())))/>
                                     </th>
-                                    <SortHeader field=SortField::Email query=q.clone() href=move |q| href(q)/>
+                                    <SortHeader field=SortField::Email query=q.clone() href=link/>
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"Groups"</th>
-                                    <SortHeader field=SortField::LastLogin query=q.clone() href=move |q| href(q)/>
-                                    <SortHeader field=SortField::Created query=q.clone() href=move |q| href(q)/>
+                                    <SortHeader field=SortField::LastLogin query=q.clone() href=link/>
+                                    <SortHeader field=SortField::Created query=q.clone() href=link/>
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|row| view! {
                                         <UserRowView row base=base() selected page_ids
-                                            on_delete=move |r| to_delete.set(Some(r))
-                                            on_invalidate=move |r| to_invalidate.set(Some(r))
-                                            on_disable=move |r| to_disable.set(Some(r))
-                                            on_enable=enable/>
+                                            on_delete=ask_delete on_invalidate=ask_invalidate
+                                            on_disable=ask_disable on_enable=enable/>
                                     }).collect_view()}
                                 </tbody>
                             </table>
                             <nav class="pager" aria-label="Pages">
                                 <span class="muted">{all_matching(all, &format!("{shown} shown of {{n}}"), &format!("{shown} shown of {{n}}"))}</span>
-                                <Pager label="First" target=p.prev.as_ref().map(|_| PageAt::First) query=q.clone() href=move |q| href(q)/>
-                                <Pager label="Previous" target=p.prev.clone() query=q.clone() href=move |q| href(q)/>
-                                <Pager label="Next" target=p.next.clone() query=q.clone() href=move |q| href(q)/>
-                                <Pager label="Last" target=p.next.as_ref().map(|_| PageAt::Last) query=q href=move |q| href(q)/>
+                                <Pager label="First" target=p.prev.as_ref().map(|_| PageAt::First) query=q.clone() href=link/>
+                                <Pager label="Previous" target=p.prev.clone() query=q.clone() href=link/>
+                                <Pager label="Next" target=p.next.clone() query=q.clone() href=link/>
+                                <Pager label="Last" target=p.next.as_ref().map(|_| PageAt::Last) query=q href=link/>
                             </nav>
                         }.into_any()
                     }
@@ -348,10 +351,10 @@ fn UserRowView(
     base: String,
     selected: RwSignal<Option<Selected>>,
     page_ids: Signal<Vec<String>>,
-    on_delete: impl Fn(UserRow) + Send + Sync + 'static,
-    on_invalidate: impl Fn(UserRow) + Send + Sync + 'static,
-    on_disable: impl Fn(UserRow) + Send + Sync + 'static,
-    on_enable: impl Fn(UserRow) + Send + Sync + 'static,
+    on_delete: Callback<UserRow>,
+    on_invalidate: Callback<UserRow>,
+    on_disable: Callback<UserRow>,
+    on_enable: Callback<UserRow>,
 ) -> impl IntoView {
     let disabled = row.disabled_until.is_some_and(|until| until > super::state_box::now_ms());
     let for_state = row.clone();
@@ -412,15 +415,15 @@ fn UserRowView(
                         <A href=edit attr:role="menuitem">"Edit"</A>
                         <button type="button" role="menuitem" on:click=move |_| {
                             close_menu();
-                            on_invalidate(for_invalidate.clone());
+                            on_invalidate.run(for_invalidate.clone());
                         }>"Invalidate tokens"</button>
                         <button type="button" role="menuitem" on:click=move |_| {
                             close_menu();
-                            if disabled { on_enable(for_state.clone()) } else { on_disable(for_state.clone()) }
+                            if disabled { on_enable.run(for_state.clone()) } else { on_disable.run(for_state.clone()) }
                         }>{if disabled { "Enable" } else { "Disable…" }}</button>
                         <button type="button" role="menuitem" on:click=move |_| {
                             close_menu();
-                            on_delete(for_delete.clone());
+                            on_delete.run(for_delete.clone());
                         }>"Delete"</button>
                     </div>
                 </details>
@@ -430,10 +433,10 @@ fn UserRowView(
 }
 
 #[component]
-fn SortHeader(field: SortField, query: ListQuery, href: impl Fn(ListQuery) -> String + 'static) -> impl IntoView {
+fn SortHeader(field: SortField, query: ListQuery, href: Callback<ListQuery, String>) -> impl IntoView {
     let active = query.sort == field;
     let dir = if active { query.dir.flip() } else { SortDir::Asc };
-    let target = href(ListQuery { sort: field, dir, ..query.restart() });
+    let target = href.run(ListQuery { sort: field, dir, ..query.restart() });
     let aria = active.then(|| if query.dir == SortDir::Asc { "ascending" } else { "descending" });
     let arrow = match (active, query.dir) {
         (false, _) => "",
@@ -452,17 +455,17 @@ fn Pager(
     label: &'static str,
     target: Option<PageAt>,
     query: ListQuery,
-    href: impl Fn(ListQuery) -> String + 'static,
+    href: Callback<ListQuery, String>,
 ) -> impl IntoView {
     match target {
-        Some(at) => view! { <a class="button" href=href(ListQuery { at, ..query })>{label}</a> }.into_any(),
+        Some(at) => view! { <a class="button" href=href.run(ListQuery { at, ..query })>{label}</a> }.into_any(),
         None => view! { <span class="button disabled" aria-disabled="true">{label}</span> }.into_any(),
     }
 }
 
 /// Every sort, both directions, for the columns that have no header link of their own.
 #[component]
-fn SortSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send + Sync + 'static) -> impl IntoView {
+fn SortSelect(query: Memo<ListQuery>, href: Callback<ListQuery, String>) -> impl IntoView {
     let navigate = use_navigate();
     let options = SortField::ALL
         .into_iter()
@@ -481,7 +484,7 @@ fn SortSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send 
                 let (field, dir) = value.split_once(':').unwrap_or_default();
                 let sort = SortField::from_slug(field).unwrap_or_default();
                 let dir = if dir == "desc" { SortDir::Desc } else { SortDir::Asc };
-                navigate(&href(ListQuery { sort, dir, ..query.get_untracked().restart() }), Default::default());
+                navigate(&href.run(ListQuery { sort, dir, ..query.get_untracked().restart() }), Default::default());
             }>
                 {options}
             </select>
@@ -490,14 +493,14 @@ fn SortSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send 
 }
 
 #[component]
-fn PageSizeSelect(query: Memo<ListQuery>, href: impl Fn(ListQuery) -> String + Send + Sync + 'static) -> impl IntoView {
+fn PageSizeSelect(query: Memo<ListQuery>, href: Callback<ListQuery, String>) -> impl IntoView {
     let navigate = use_navigate();
     view! {
         <label class="inline-label">
             "Per page "
             <select on:change=move |ev| {
                 let size = event_target_value(&ev).parse().unwrap_or(PAGE_SIZES[0]);
-                navigate(&href(ListQuery { size, ..query.get_untracked().restart() }), Default::default());
+                navigate(&href.run(ListQuery { size, ..query.get_untracked().restart() }), Default::default());
             }>
                 {PAGE_SIZES.into_iter().map(|n| view! {
                     <option value=n.to_string() selected=move || query.get().size == n>{n}</option>

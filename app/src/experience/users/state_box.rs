@@ -96,7 +96,7 @@ pub fn DisableUserDialog(
     user_id: String,
     email: String,
     until: String,
-    on_close: impl Fn() + Clone + Send + Sync + 'static,
+    #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let end = if until.is_empty() {
         "until enabled again".to_owned()

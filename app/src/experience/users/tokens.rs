@@ -71,7 +71,7 @@ pub fn InvalidateUserDialog(
     user_id: String,
     email: String,
     last_done: Option<i64>,
-    on_close: impl Fn() + Clone + Send + Sync + 'static,
+    #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     view! {
         <ConfirmDialog
