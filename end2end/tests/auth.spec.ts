@@ -1,12 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { admin, hydrated, signIn, unique } from "./helpers";
+import { admin, hydrated, signIn, submitSignIn, unique } from "./helpers";
 
 test("a wrong password shows one generic error and keeps the browser on /login", async ({ page }) => {
   await page.goto("/login");
   await hydrated(page);
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill("not-the-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, admin.email, "not-the-password");
   await expect(page.getByRole("alert").filter({ hasText: "Incorrect email or password" })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
 });
@@ -14,9 +12,7 @@ test("a wrong password shows one generic error and keeps the browser on /login",
 test("an unknown email gets exactly the same message", async ({ page }) => {
   await page.goto("/login");
   await hydrated(page);
-  await page.getByLabel("Email").fill("nobody@example.com");
-  await page.getByLabel("Password").fill("whatever-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, "nobody@example.com", "whatever-password");
   await expect(page.getByRole("alert").filter({ hasText: "Incorrect email or password" })).toBeVisible();
 });
 

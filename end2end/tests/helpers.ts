@@ -8,12 +8,17 @@ export async function hydrated(page: Page) {
   await page.waitForFunction(() => document.body.dataset.hydrated === "true");
 }
 
-export async function signIn(page: Page, email = admin.email, password = admin.password) {
-  await page.goto("/login");
-  await hydrated(page);
+/** Fills the sign-in form shown on `page` and submits it. */
+export async function submitSignIn(page: Page, email = admin.email, password = admin.password) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function signIn(page: Page, email = admin.email, password = admin.password) {
+  await page.goto("/login");
+  await hydrated(page);
+  await submitSignIn(page, email, password);
   await expect(page).toHaveURL(/\/applications$/);
 }
 

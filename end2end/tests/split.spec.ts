@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { admin, hydrated, newApplication } from "./helpers";
+import { hydrated, newApplication, submitSignIn } from "./helpers";
 
 /** The names of the WASM files `page` fetches from now on, as they are fetched. */
 function fetchedWasm(page: Page): Set<string> {
@@ -67,9 +67,7 @@ test("signing in to reach a page fetches that page's group for the layout too", 
   await visitor.goto(settingsUrl);
   await expect(visitor).toHaveURL(/\/login\?next=/);
   await hydrated(visitor);
-  await visitor.getByLabel("Email").fill(admin.email);
-  await visitor.getByLabel("Password").fill(admin.password);
-  await visitor.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(visitor);
   await expect(visitor).toHaveURL(settingsUrl);
   await expect(visitor.getByLabel("User limit")).toBeVisible();
   await visitor.getByLabel("User limit").fill("many");
