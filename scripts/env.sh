@@ -21,8 +21,9 @@ export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-eu_rustup_ready() {
-    command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'
+eu_rustup_ready() { # the wasm32 target, and the standard library's source the size build compiles
+    command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
+        && [ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" ]
 }
 eu_debian_ready() {
     [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] \

@@ -254,7 +254,7 @@ impl TryFrom<WireError> for AppError {
             "TimedOut" => Self::TimedOut(wire.number.unwrap_or_default()),
             "Internal" => Self::Internal,
             "Transport" => Self::Transport(detail()),
-            other => return Err(format!("unknown error code {other:?}")),
+            other => return Err(format!("unknown error code \"{}\"", other.escape_debug())),
         })
     }
 }

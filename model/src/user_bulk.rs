@@ -86,7 +86,7 @@ impl BulkAction {
                 let names: Vec<&str> = Self::NAMES.iter().map(|(name, _)| *name).collect();
                 return Err(AppError::field(
                     "type",
-                    format!("No action {other:?}: choose one of {}", names.join(", ")),
+                    format!("No action \"{}\": choose one of {}", other.escape_debug(), names.join(", ")),
                 ));
             }
         })

@@ -19,13 +19,13 @@ pub enum TagError {
     EmptyKey,
     #[error("Key must be at most {TAG_MAX_CHARS} characters (this one has {0})")]
     KeyTooLong(usize),
-    #[error("Key may only hold letters, digits, _ and - (not {0:?})")]
+    #[error("Key may only hold letters, digits, _ and - (not '{}')", .0.escape_debug())]
     KeyCharacter(char),
     #[error("Enter a value")]
     EmptyValue,
     #[error("Value must be at most {TAG_MAX_CHARS} characters (this one has {0})")]
     ValueTooLong(usize),
-    #[error("The key {0:?} is used twice; each key holds one value")]
+    #[error("The key \"{}\" is used twice; each key holds one value", .0.escape_debug())]
     DuplicateKey(String),
     #[error("Remove the NUL character (\\u0000): no text may hold one")]
     Nul,
