@@ -2,9 +2,9 @@
 //! four groups fetched the first time one of their pages is shown (the server lists a page's
 //! chunks as preloads in the HTML it renders):
 //! - the users list, where an administrator lands;
-//! - applications and a user's pages (new, edit);
+//! - applications (the list, an application's settings) and a user's pages (new, edit);
 //! - groups and devices;
-//! - the rest: settings, API tokens, activity, import.
+//! - the rest: API tokens, activity, import.
 //!
 //! Each group is a chunk, and the code some groups share is a chunk per set of groups sharing
 //! it. A split point per page cut the code into 210 chunks (185 requests for the users list:
@@ -57,7 +57,7 @@ impl Group {
     const fn of(page: u8) -> Group {
         match page {
             USERS => Group::UsersList,
-            APPLICATIONS..=EDIT_USER => Group::UserPages,
+            APPLICATIONS..=EDIT_USER | SETTINGS => Group::UserPages,
             GROUPS..=DEVICE => Group::GroupsAndDevices,
             _ => Group::Other,
         }
@@ -143,6 +143,7 @@ fn user_pages(page: u8) -> AnyView {
         LAYOUT => view! { <AdminLayout/> }.into_any(),
         APPLICATIONS => view! { <ApplicationsPage/> }.into_any(),
         NEW_USER => view! { <NewUserPage/> }.into_any(),
+        SETTINGS => view! { <SettingsPage/> }.into_any(),
         _ => view! { <EditUserPage/> }.into_any(),
     }
 }
@@ -162,7 +163,6 @@ fn group_and_device_pages(page: u8) -> AnyView {
 fn other_pages(page: u8) -> AnyView {
     match page {
         LAYOUT => view! { <AdminLayout/> }.into_any(),
-        SETTINGS => view! { <SettingsPage/> }.into_any(),
         API_TOKENS => view! { <ApiTokensPage/> }.into_any(),
         ACTIVITY => view! { <ActivityPage/> }.into_any(),
         _ => view! { <ImportUsersPage/> }.into_any(),
@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(page_group(&format!("{app}/experience/groups/0123")), "groups and devices");
         assert_eq!(page_group(&format!("{app}/devices")), "groups and devices");
         assert_eq!(page_group(&format!("{app}/devices/0123")), "groups and devices");
-        assert_eq!(page_group(&format!("{app}/settings")), "other");
+        assert_eq!(page_group(&format!("{app}/settings")), "user pages");
         assert_eq!(page_group(&format!("{app}/api-tokens")), "other");
         assert_eq!(page_group(&format!("{app}/activity")), "other");
         assert_eq!(page_group(&format!("{app}/no-such-page")), "users list");

@@ -43,7 +43,7 @@ test("a first visit to a page outside the users list fetches none of its code", 
   const wasm = fetchedWasm(settings);
   await settings.goto(usersUrl.replace(/\/experience\/users$/, "/settings"));
   await hydrated(settings);
-  expect([...wasm].filter((f) => f.startsWith("split_other_pages_"))).toHaveLength(1);
+  expect([...wasm].filter((f) => f.startsWith("split_user_pages_"))).toHaveLength(1);
   expect([...wasm].some((f) => f.startsWith("split_users_list_"))).toBe(false);
   // The page's code runs (its field is checked as typed), and so does the layout's: its link
   // to the users list is a client-side navigation that fetches that group then.
@@ -60,18 +60,19 @@ test("a first visit to a page outside the users list fetches none of its code", 
 // fetches that page's group alone: the layout, first shown then, goes by the page's address,
 // not by the sign-in page's (which `Group::at` reads as the applications page's).
 test("signing in to reach a page fetches that page's group for the layout too", async ({ page, browser, baseURL }) => {
-  const settingsUrl = (await newApplication(page)).replace(/\/experience\/users$/, "/settings");
+  const tokensUrl = (await newApplication(page)).replace(/\/experience\/users$/, "/api-tokens");
   const fresh = await browser.newContext({ baseURL });
   const visitor = await fresh.newPage();
   const wasm = fetchedWasm(visitor);
-  await visitor.goto(settingsUrl);
+  await visitor.goto(tokensUrl);
   await expect(visitor).toHaveURL(/\/login\?next=/);
   await hydrated(visitor);
   await submitSignIn(visitor);
-  await expect(visitor).toHaveURL(settingsUrl);
-  await expect(visitor.getByLabel("User limit")).toBeVisible();
-  await visitor.getByLabel("User limit").fill("many");
-  await expect(visitor.locator("#app-limit-error")).not.toBeEmpty();
+  await expect(visitor).toHaveURL(tokensUrl);
+  // The page's code runs: a blank name is refused in the browser.
+  await visitor.getByRole("button", { name: "Create API token" }).click();
+  await visitor.getByRole("button", { name: "Create", exact: true }).click();
+  await expect(visitor.getByText("Enter a name")).toBeVisible();
   expect([...wasm].filter((f) => f.startsWith("split_other_pages_"))).toHaveLength(1);
   expect([...wasm].filter((f) => f.startsWith("split_user") || f.startsWith("split_group"))).toEqual([]);
   await fresh.close();
