@@ -8,7 +8,8 @@
 //!
 //! Each group is a chunk, and the code some groups share is a chunk per set of groups sharing
 //! it. A split point per page cut the code into 210 chunks (185 requests for the users list:
-//! 5.5 s on a slow network); four groups make at most fifteen.
+//! 5.5 s on a slow network); four groups and the users list's tools (a fifth split point,
+//! `experience::users::list_tools`, fetched once the list is interactive) make sixteen a page.
 //!
 //! The admin layout around every page is reachable from all four groups, so its code is in the
 //! chunk they all share: the layout route shows it through the group of the page under it (the

@@ -37,16 +37,22 @@ fn action_of(kind: &str, group: String, key: String, value: String, until: &str)
     BulkAction::from_parts(kind, ActionParts { group_id: Some(group), key: Some(key), value: Some(value), until })
 }
 
-#[component]
-pub fn BulkBar(
-    app_id: Memo<String>,
-    query: Memo<ListQuery>,
-    selected: RwSignal<Option<Selected>>,
+/// What the bar works on, from the list.
+#[derive(Clone, Copy)]
+pub struct BarInputs {
+    pub app_id: Memo<String>,
+    pub query: Memo<ListQuery>,
+    pub selected: RwSignal<Option<Selected>>,
     /// How many users the list matches (capped as its count is).
-    matching: Signal<i64>,
-    groups: Signal<Vec<GroupNode>>,
-    on_started: impl Fn(String) + Send + Sync + 'static,
-) -> impl IntoView {
+    pub matching: Signal<i64>,
+    pub groups: Signal<Vec<GroupNode>>,
+    /// Called with the id of a job the bar started.
+    pub on_started: Callback<String>,
+}
+
+#[component]
+pub(super) fn BulkBar(inputs: BarInputs) -> impl IntoView {
+    let BarInputs { app_id, query, selected, matching, groups, on_started } = inputs;
     let kind = RwSignal::new("addToGroup".to_owned());
     let group = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
@@ -95,13 +101,11 @@ pub fn BulkBar(
             }
         });
     };
-    let on_started = std::sync::Arc::new(on_started);
     let run = move || {
         let Some((target, action, p)) = preview.get_untracked() else { return };
         let typed_count =
             p.typed_count.then(|| typed.get_untracked().replace([',', ' '], "").parse().unwrap_or(u64::MAX));
         let app = app_id.get_untracked();
-        let on_started = on_started.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
             let answer = start_bulk(app, target, action, typed_count).await;
@@ -110,7 +114,7 @@ pub fn BulkBar(
                 Ok(job) => {
                     preview.set(None);
                     selected.set(None);
-                    on_started(job);
+                    on_started.run(job);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -175,7 +179,7 @@ pub fn BulkBar(
             </div>
         </Show>
         {move || preview.get().map(|(_, _, p)| view! {
-            <PreviewDialog preview=p typed busy error=other_error on_run=run.clone() on_cancel=move || preview.set(None)/>
+            <PreviewDialog preview=p typed busy error=other_error on_run=run on_cancel=move || preview.set(None)/>
         })}
         <Show when=move || preview.get().is_none()>
             <FormError error=other_error/>
@@ -232,7 +236,7 @@ fn PreviewDialog(
 /// The application's latest bulk job while it runs (a reload finds it again), and the report
 /// of the one started here until dismissed.
 #[component]
-pub fn BulkJobPanel(
+pub(super) fn BulkJobPanel(
     app_id: Memo<String>,
     /// The job started from this page, if any.
     started: Signal<Option<String>>,

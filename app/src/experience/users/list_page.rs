@@ -3,15 +3,14 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::bulk_bar::{BulkBar, BulkJobPanel, Selected};
-use super::state_box::DisableUserDialog;
-use super::tokens::{InvalidateAllButton, InvalidateUserDialog};
+use super::bulk_bar::{BarInputs, Selected};
+use super::list_tools::{list_tools, ListTools};
+use super::tokens::InvalidateAllButton;
 use super::{
     format_time, list_users, DeleteUser, InvalidateUserTokens, LastSignIn, ListQuery, PageAt, SetUserDisabled, SortDir,
     SortField, UserRow, UserState, UserView, MATCH_COUNT_CAP, PAGE_SIZES,
 };
 use crate::applications::get_application;
-use crate::components::confirm::ConfirmDialog;
 use crate::components::field::FormError;
 use crate::components::layout::use_application_id;
 use crate::components::resource::resource;
@@ -66,14 +65,36 @@ pub fn UsersPage() -> impl IntoView {
     // The bulk job started here, in the address: a reload shows it again, running or done.
     let started_job = Signal::derive(move || params.with(|p| p.get("bulk")));
     let navigate = use_navigate();
-    let show_job = move |job: String| {
+    let show_job = Callback::new(move |job: String| {
         let here = href(query.get_untracked());
         let glue = if here.contains('?') { '&' } else { '?' };
         navigate(&format!("{here}{glue}bulk={job}"), Default::default());
+    });
+    let bar = BarInputs {
+        app_id,
+        query,
+        selected,
+        matching,
+        groups: Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default()),
+        on_started: show_job,
     };
     let to_delete = RwSignal::new(None::<UserRow>);
     let to_invalidate = RwSignal::new(None::<UserRow>);
     let to_disable = RwSignal::new(None::<UserRow>);
+    let tools = ListTools {
+        started_job,
+        on_job_finished: Callback::new(move |()| bulk_done.update(|n| *n += 1)),
+        bar,
+        delete,
+        to_delete,
+        invalidate,
+        to_invalidate,
+        set_disabled,
+        to_disable,
+    };
+    // Effects run in the browser only, once the list is hydrated: then the tools are fetched.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let enable = Callback::new(move |row: UserRow| {
         let (application_id, user_id) = (app_id.get_untracked(), row.id);
         set_disabled.dispatch(SetUserDisabled { application_id, user_id, disable: None, until: None });
@@ -209,10 +230,7 @@ pub fn UsersPage() -> impl IntoView {
                 <PageSizeSelect query href=link/>
             </div>
 
-            <BulkJobPanel app_id started=started_job on_finished=move || bulk_done.update(|n| *n += 1)/>
-            <BulkBar app_id query selected matching
-                groups=Signal::derive(move || groups.get().and_then(Result::ok).unwrap_or_default())
-                on_started=show_job/>
+            {move || hydrated.get().then(|| Suspend::new(list_tools(tools)))}
             <FormError error=Signal::derive(move || delete.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || invalidate.value().get().and_then(Result::err))/>
             <FormError error=Signal::derive(move || set_disabled.value().get().and_then(Result::err))/>
@@ -303,34 +321,6 @@ pub fn UsersPage() -> impl IntoView {
                 })}
             </Transition>
 
-            {move || to_delete.get().map(|row| {
-                let app = app_id.get_untracked();
-                let id = row.id.clone();
-                view! {
-                    <ConfirmDialog
-                        title="Delete this user?"
-                        message=format!("{} will be deleted with their group memberships and tags. Their tokens stop working at once. This cannot be undone.", row.email)
-                        confirm_label="Delete"
-                        pending=delete.pending()
-                        on_confirm=move || { delete.dispatch(DeleteUser { application_id: app.clone(), user_id: id.clone() }); }
-                        on_cancel=move || to_delete.set(None)
-                    />
-                }
-            })}
-            {move || to_disable.get().map(|row| view! {
-                <DisableUserDialog action=set_disabled app_id=app_id.get_untracked() user_id=row.id.clone()
-                    email=row.email.clone() until=String::new() on_close=move || to_disable.set(None)/>
-            })}
-            {move || to_invalidate.get().map(|row| view! {
-                <InvalidateUserDialog
-                    action=invalidate
-                    app_id=app_id.get_untracked()
-                    user_id=row.id.clone()
-                    email=row.email.clone()
-                    last_done=row.token_cutoff
-                    on_close=move || to_invalidate.set(None)
-                />
-            })}
         </section>
     }
 }

@@ -9,6 +9,7 @@ mod fields;
 mod import_page;
 pub mod imports;
 mod list_page;
+mod list_tools;
 mod new_page;
 mod state_box;
 mod suggest;
